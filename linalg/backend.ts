@@ -1,0 +1,60 @@
+// The one linear-algebra interface the rest of spec-beam uses. Two implementations: `native` (N-API addon
+// over OpenBLAS + LAPACKE, linalg/native/) and `portable` (plain TypeScript, also the test oracle).
+// Conventions, shared by both backends so that results agree to rounding:
+// - every matrix is a dense ROW-MAJOR array; an r x c matrix has element (i, j) at [i * c + j];
+// - inputs may be Float32Array or Float64Array where noted; accumulators and eigenproblems are float64;
+// - symmetric results fill BOTH triangles unless the method says "upper".
+
+export type Vec = Float32Array | Float64Array;
+
+export interface EighResult {
+  /** eigenvalues in ascending order */
+  values: Float64Array;
+  /** n x k row-major; column j is the unit eigenvector for values[j] */
+  vectors: Float64Array;
+}
+
+export interface EigResult {
+  /** real and imaginary parts of the eigenvalues, in the order LAPACK returns them (unsorted) */
+  re: Float64Array;
+  im: Float64Array;
+  /** n x n row-major right eigenvectors (real parts; for a complex pair columns j, j+1 hold re, im) */
+  vectors: Float64Array;
+}
+
+export interface LinalgBackend {
+  readonly name: "native" | "portable";
+
+  /**
+   * acc (d x d, float64) += A^T A for A = rows x d (row-major, f32 or f64).
+   * Only the UPPER triangle of acc (j >= i) is updated; the lower triangle is left untouched.
+   * f32 input is multiplied in f32 per call and added into the f64 accumulator.
+   */
+  syrkAccumulate(acc: Float64Array, a: Vec, rows: number, d: number): void;
+
+  /** C = op(A) op(B) (float64), op = transpose when the flag is set. A is m x k after op, B is k x n after op. */
+  gemm(a: Float64Array, b: Float64Array, m: number, k: number, n: number,
+       transA?: boolean, transB?: boolean): Float64Array;
+
+  /** Upper Cholesky factor U (n x n, lower triangle zero) with A = U^T U. Throws if A is not positive definite. */
+  cholesky(a: Float64Array, n: number): Float64Array;
+
+  /** Full symmetric eigendecomposition of the n x n symmetric A (reads both triangles' upper part only). */
+  eigh(a: Float64Array, n: number): EighResult;
+
+  /**
+   * Eigenpairs with ascending indices il..iu (0-based, inclusive) of the symmetric A: e.g. the k smallest are
+   * (0, k-1), the k largest (n-k, n-1). values ascending; vectors n x (iu-il+1).
+   */
+  eighRange(a: Float64Array, n: number, il: number, iu: number): EighResult;
+
+  /** General (non-symmetric) eigendecomposition of the n x n A. */
+  eig(a: Float64Array, n: number): EigResult;
+
+  /**
+   * Random Fourier features: out (rows x 2m, row-major) = m^-1/2 [cos(X W), sin(X W)] with X rows x d and
+   * W = omega (d x m, float64). Projections X W are formed in float64 whatever the input precision.
+   * out is written in the precision of the array passed.
+   */
+  rffFeatures(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec): void;
+}
