@@ -1,27 +1,38 @@
-# The user interface of spec-beam: `make demo` and `make test` work on a fresh machine in one command.
+# The user interface of spec-beam: `make demo` and `make test` work on a fresh machine in one command
+# (Debian packages, npm packages and the build are installed on first use).
 SHELL := /bin/bash
 NATIVE := linalg/native/build/Release/spec_linalg.node
+APT_INSTALL := apt-get install -y -qq --no-install-recommends
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps sysdeps build native ts lint test demo bench clean
+.PHONY: all deps sysdeps testdeps build native ts lint test demo bench clean
 
 all: build
 
-# Debian packages: OpenBLAS + LAPACKE headers for the native backend.
+# OpenBLAS + LAPACKE headers for the native linear-algebra backend.
 sysdeps:
 	@if [ ! -f /usr/include/x86_64-linux-gnu/cblas.h ] && [ ! -f /usr/include/cblas.h ] || [ ! -f /usr/include/lapacke.h ]; then \
-	  echo "installing libopenblas-dev liblapacke-dev"; \
-	  (apt-get update -qq && apt-get install -y -qq libopenblas-dev liblapacke-dev) >/dev/null || \
-	  echo "warning: could not install OpenBLAS/LAPACKE; the portable backend will be used"; \
+	  echo "[make] installing libopenblas-dev liblapacke-dev"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) libopenblas-dev liblapacke-dev >/dev/null; \
 	fi
 
+# What only the tests need: headless Chromium (report rendering test).
+testdeps: sysdeps
+	@if ! command -v chromium >/dev/null; then \
+	  echo "[make] installing chromium"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) chromium >/dev/null; \
+	fi
+
+# node_modules/spec-beam -> .. lets Beam workers `require("spec-beam/dist/...")` (transforms/register.ts).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	ln -sfn .. node_modules/spec-beam
 	@touch $@
 
 deps: sysdeps node_modules/.installed
 
 $(NATIVE): linalg/native/binding.gyp $(wildcard linalg/native/src/*)
-	cd linalg/native && ../../node_modules/.bin/node-gyp rebuild >/dev/null || echo "warning: native backend not built; the portable backend will be used"
+	cd linalg/native && ../../node_modules/.bin/node-gyp rebuild >/dev/null
 
 native: deps $(NATIVE)
 
@@ -33,7 +44,7 @@ build: native ts
 lint: deps
 	npx eslint .
 
-test: build lint
+test: build testdeps lint
 	npx mocha
 
 demo: build

@@ -1,0 +1,104 @@
+// Config resolution: file (YAML or JSON) -> `--set key.path=value` overrides -> command-line flags -> schema.
+// Later layers win. Every error names the config path it is about, zod-style (`kernel.sigma_x: must be > 0`).
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { z } from "zod";
+import { configSchema, SpecConfig } from "./schema";
+
+type Json = { [k: string]: unknown };
+
+class ConfigError extends Error {}
+
+const formatIssues = (err: z.ZodError, origin: string): string =>
+  err.issues
+    .map((i) => `${origin}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+    .join("\n");
+
+const readConfigFile = (file: string): Json => {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`config ${file}: cannot read (${(e as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config ${file}: not valid YAML/JSON (${(e as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(`config ${file}: the top level must be a mapping`);
+  }
+  return parsed as Json;
+};
+
+/** Sets `a.b.c` in a nested object, creating the intermediate mappings. */
+const setPath = (obj: Json, dotted: string, value: unknown): void => {
+  const keys = dotted.split(".");
+  if (keys.some((k) => k.length === 0)) throw new ConfigError(`--set ${dotted}: empty key in path`);
+  let cur: Json = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = cur[keys[i]];
+    if (next === undefined) {
+      cur[keys[i]] = {};
+    } else if (next === null || typeof next !== "object" || Array.isArray(next)) {
+      throw new ConfigError(`--set ${dotted}: ${keys.slice(0, i + 1).join(".")} is not a mapping`);
+    }
+    cur = cur[keys[i]] as Json;
+  }
+  cur[keys[keys.length - 1]] = value;
+};
+
+/** `key.path=value`; the value is parsed as a YAML scalar/flow value so numbers and booleans keep their type. */
+const applySet = (obj: Json, assignment: string): void => {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new ConfigError(`--set ${assignment}: expected key.path=value`);
+  const key = assignment.slice(0, eq).trim();
+  const raw = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = YAML.parse(raw);
+  } catch {
+    value = raw;
+  }
+  setPath(obj, key, value === null && raw.trim() !== "null" && raw.trim() !== "~" ? raw : value);
+};
+
+const resolveConfig = (opts: { file?: string; sets?: string[]; flags?: Json }): SpecConfig => {
+  const base: Json = opts.file ? readConfigFile(opts.file) : {};
+  for (const s of opts.sets ?? []) applySet(base, s);
+  for (const key of Object.keys(opts.flags ?? {})) {
+    const v = (opts.flags as Json)[key];
+    if (v !== undefined) setPath(base, key, v);
+  }
+  const result = configSchema.safeParse(base);
+  if (!result.success) throw new ConfigError(formatIssues(result.error, opts.file ? `config ${opts.file}` : "config"));
+  const cfg = result.data;
+  if (cfg.kernel.share_omegas && cfg.kernel.type !== "gaussian") {
+    throw new ConfigError("config: kernel.share_omegas: only meaningful for the gaussian kernel");
+  }
+  if (!cfg.y?.path && !cfg.y?.column) {
+    throw new ConfigError("config: y: give y.path (a second source) or y.column (a second column of x's table)");
+  }
+  return cfg;
+};
+
+/** A stable hash of the resolved config (FNV-1a 64 over canonical JSON), recorded in summary.json. */
+const configHash = (cfg: unknown): string => {
+  const canon = (v: unknown): unknown =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v as Json).sort().map((k) => [k, canon((v as Json)[k])]))
+      : v;
+  const text = JSON.stringify(canon(cfg));
+  let h = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  const mask = (1n << 64n) - 1n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * prime) & mask;
+  }
+  return h.toString(16).padStart(16, "0");
+};
+
+export { ConfigError, resolveConfig, configHash, applySet, setPath };

@@ -1,0 +1,92 @@
+// The single source of truth for a run's configuration: YAML/JSON config files, `--set` overrides and the
+// command-line flags are all validated by this schema, and configs/schema.json is generated from it.
+import { z } from "zod";
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
+const sigma = z.union([z.literal("auto"), positive("sigma")]);
+
+const source = z.strictObject({
+  /** a file, a directory, a glob, or gs://bucket/prefix* */
+  path: z.string().min(1, "path must not be empty"),
+  /** the vector column (Parquet) or array name (.npz) */
+  column: z.string().min(1).optional(),
+  /** id column (Parquet); absent: ids are row numbers */
+  id_column: z.string().min(1).optional(),
+  /** one id per line, for .npy/.npz sources */
+  ids_file: z.string().min(1).optional(),
+});
+
+const kernel = z.strictObject({
+  type: z.enum(["gaussian", "cosine"]).default("gaussian"),
+  sigma_x: sigma.default("auto"),
+  sigma_y: sigma.default("auto"),
+  /** random Fourier frequencies per embedding (features = 2 * rff) */
+  rff: z.number().int().min(1).max(100000).default(1000),
+  /** use the same omegas for X and Y (needs equal dimensions) */
+  share_omegas: z.boolean().default(false),
+  /** rows sampled for the median-distance bandwidth heuristic */
+  auto_sigma_rows: z.number().int().min(10).default(1000),
+});
+
+const runner = z.strictObject({
+  type: z.enum(["direct", "flink", "dataflow"]).default("direct"),
+  /** flink: "[local]" (a mini-cluster started by the job server) or host:port of a JobManager */
+  flink_master: z.string().default("[local]"),
+  /** an already running Beam job server (host:port); empty: start one */
+  job_endpoint: z.string().optional(),
+  flink_job_server_jar: z.string().optional(),
+  parallelism: z.number().int().min(1).optional(),
+  environment_type: z.enum(["LOOPBACK", "DOCKER"]).optional(),
+  sdk_container_image: z.string().optional(),
+  project: z.string().optional(),
+  region: z.string().optional(),
+  temp_location: z.string().optional(),
+  /** print the job that would be submitted and stop */
+  dry_run: z.boolean().default(false),
+});
+
+const compute = z.strictObject({
+  backend: z.enum(["auto", "native", "portable"]).default("auto"),
+  /** rows per feature/SYRK block inside a shard */
+  block_rows: z.number().int().min(1).default(2048),
+  /** edge of the square Gram tiles that cross Beam boundaries (2048 -> 32 MiB f64; kept <= 512 by default) */
+  tile: z.number().int().min(16).max(1024).default(512),
+  /** SYRK input precision; sums are always float64 */
+  precision: z.enum(["float64", "float32"]).default("float64"),
+  /** BLAS threads inside a worker; 0 = library default */
+  threads: z.number().int().min(0).default(0),
+  /** target rows per shard when a file has no natural chunks */
+  shard_rows: z.number().int().min(1).default(50000),
+});
+
+const configSchema = z.strictObject({
+  x: source,
+  /** absent: X and Y are two columns of the same table (y.column given by `y_column`) */
+  y: source.partial({ path: true }).optional(),
+  pairing: z.enum(["by_row", "by_id"]).default("by_row"),
+  metadata_columns: z.array(z.string().min(1)).default([]),
+  kernel: kernel.prefault({}),
+  eta: positive("eta").default(1),
+  method: z.enum(["cholesky", "direct", "exact"]).default("cholesky"),
+  /** eigenpairs per side (k positive and k negative modes) */
+  modes: z.number().int().min(1).max(200).default(10),
+  /** samples listed per mode in top_samples.parquet */
+  top: z.number().int().min(1).max(100000).default(50),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  out: z.string().min(1, "out must not be empty"),
+  name: z.string().default("spec-beam run"),
+  report: z.strictObject({
+    /** metadata column holding image URIs or data: URIs drawn in report.html */
+    image_column: z.string().optional(),
+    /** metadata column summarised per mode (label purity) */
+    label_column: z.string().optional(),
+    samples_shown: z.number().int().min(1).max(200).default(16),
+  }).prefault({}),
+  compute: compute.prefault({}),
+  runner: runner.prefault({}),
+});
+
+type SpecConfig = z.output<typeof configSchema>;
+type SpecConfigInput = z.input<typeof configSchema>;
+
+export { configSchema, SpecConfig, SpecConfigInput };

@@ -1,0 +1,50 @@
+// Runs in a worker thread started by io/gcs.ts (synckit): the main thread blocks on
+// Atomics.wait while this thread runs the async @google-cloud/storage calls. One Storage
+// client per worker; it honours STORAGE_EMULATOR_HOST for tests against a local server.
+import { Storage } from "@google-cloud/storage";
+import { runAsWorker } from "synckit";
+
+let client: Storage | undefined;
+const storage = (): Storage => {
+  if (!client) client = new Storage();
+  return client;
+};
+
+interface GcsObject {
+  name: string;
+  size: number;
+}
+
+const handle = async (op: string, bucket: string, name: string, a?: number, b?: number, data?: Uint8Array): Promise<unknown> => {
+  const file = storage().bucket(bucket).file(name);
+  switch (op) {
+    case "stat": {
+      const meta = (await file.getMetadata())[0];
+      return { size: Number(meta.size) };
+    }
+    case "read": {
+      const start = a as number;
+      const length = b as number;
+      // `end` is inclusive; validation off because a range has no whole-object checksum.
+      const buf = (await file.download({ start: start, end: start + length - 1, validation: false }))[0];
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    case "list": {
+      const files = (await storage().bucket(bucket).getFiles({ prefix: name, autoPaginate: true }))[0];
+      const out: GcsObject[] = files.map((f) => ({ name: f.name, size: Number(f.metadata.size) }));
+      return out;
+    }
+    case "write": {
+      await file.save(Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength), {
+        resumable: false,
+      });
+      return true;
+    }
+    default:
+      throw new Error(`unknown gcs op ${op}`);
+  }
+};
+
+runAsWorker(handle);
+
+export type { GcsObject };

@@ -1,0 +1,59 @@
+// Synchronous gs:// access: Beam DoFns in the TypeScript SDK cannot await, so each call blocks
+// this thread (synckit: worker thread + Atomics.wait) while the worker runs the async client.
+// Errors from the client (missing object, no credentials) surface here as thrown Errors.
+import * as path from "path";
+import { createSyncFn } from "synckit";
+import { InputError } from "./errors";
+import type { GcsObject } from "./gcs-worker";
+
+type GcsCall = (op: string, bucket: string, name: string, a?: number, b?: number, data?: Uint8Array) => Promise<unknown>;
+
+let syncCall: ((...args: Parameters<GcsCall>) => unknown) | undefined;
+const call = (...args: Parameters<GcsCall>): unknown => {
+  if (!syncCall) syncCall = createSyncFn<GcsCall>(path.join(__dirname, "gcs-worker.js"));
+  return syncCall(...args);
+};
+
+const isGcsPath = (p: string): boolean => p.startsWith("gs://");
+
+const splitGcsPath = (p: string): { bucket: string; name: string } => {
+  const m = /^gs:\/\/([^/]+)\/?(.*)$/.exec(p);
+  if (!m) throw new InputError(p, "not a gs://bucket/object path");
+  return { bucket: m[1], name: m[2] };
+};
+
+const wrap = <T>(p: string, what: string, f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(p, `${what} failed: ${(e as Error).message}`);
+  }
+};
+
+const gcsStat = (p: string): { size: number } => {
+  const loc = splitGcsPath(p);
+  return wrap(p, "stat", () => call("stat", loc.bucket, loc.name) as { size: number });
+};
+
+const gcsReadRange = (p: string, offset: number, length: number): Buffer => {
+  const loc = splitGcsPath(p);
+  const bytes = wrap(p, `read of bytes ${offset}+${length}`, () => call("read", loc.bucket, loc.name, offset, length) as Uint8Array);
+  if (bytes.byteLength !== length) {
+    throw new InputError(p, `read of bytes ${offset}+${length} returned ${bytes.byteLength} bytes`);
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
+
+// Objects whose names start with `prefix`, as full gs:// paths with sizes.
+const gcsList = (bucket: string, prefix: string): { path: string; size: number }[] => {
+  const objects = wrap(`gs://${bucket}/${prefix}`, "listing", () => call("list", bucket, prefix) as GcsObject[]);
+  return objects.map((o) => ({ path: `gs://${bucket}/${o.name}`, size: o.size }));
+};
+
+const gcsWrite = (p: string, data: Uint8Array): void => {
+  const loc = splitGcsPath(p);
+  wrap(p, "write", () => call("write", loc.bucket, loc.name, undefined, undefined, data));
+};
+
+export { isGcsPath, splitGcsPath, gcsStat, gcsReadRange, gcsList, gcsWrite };

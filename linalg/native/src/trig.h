@@ -1,0 +1,11 @@
+// Scaled cos/sin of a row of projections, compiled separately with -ffast-math so the loop vectorises through
+// glibc's libmvec (and an AVX2+FMA clone is picked at load time where the CPU has it).
+#pragma once
+#include <cstddef>
+
+namespace spec_linalg {
+
+void scaledCosSin(const double* proj, size_t count, double scale, double* cosOut, double* sinOut);
+void scaledCosSin(const double* proj, size_t count, double scale, float* cosOut, float* sinOut);
+
+}  // namespace spec_linalg

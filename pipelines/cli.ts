@@ -1,0 +1,64 @@
+// The `spec-beam` command line: `compare` (flags or --config with --set overrides) and `demo`.
+// Exit code 0 on success; on bad input or a failed run, one clear message on stderr and a non-zero exit.
+import { ConfigError, resolveConfig } from "../configs/load";
+import { parseArgs, flagHelp, UsageError } from "./flags";
+import { runCompare } from "./compare";
+import { runDemo } from "./demo";
+
+const USAGE = `usage:
+  spec-beam compare --x PATH --y PATH --out DIR [flags]
+  spec-beam compare --config FILE [--set key.path=value ...] [flags]
+  spec-beam demo [--out DIR]
+
+compare flags:
+${flagHelp()}
+  --config FILE              YAML or JSON config (configs/schema.json)
+  --set key.path=value       override one config value (repeatable)
+`;
+
+const main = async (argv: string[]): Promise<number> => {
+  const cmd = argv[0];
+  if (cmd === undefined || cmd === "-h" || cmd === "--help" || cmd === "help") {
+    process.stdout.write(USAGE);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === "demo") {
+    const rest = argv.slice(1);
+    let out = "out/demo";
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === "--out" && i + 1 < rest.length) out = rest[++i];
+      else if (rest[i].startsWith("--out=")) out = rest[i].slice(6);
+      else throw new UsageError(`demo: unexpected argument '${rest[i]}' (only --out DIR)`);
+    }
+    const res = await runDemo(out);
+    process.stdout.write(`${res.report}\n`);
+    return 0;
+  }
+  if (cmd !== "compare") throw new UsageError(`unknown command '${cmd}' (compare | demo)`);
+  const args = parseArgs(argv.slice(1));
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
+  const res = await runCompare(cfg);
+  process.stdout.write(`${res.outDir}\n`);
+  return 0;
+};
+
+const cli = (): void => {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      const err = e as Error;
+      const known = err instanceof UsageError || err instanceof ConfigError || err.name === "InputError" ||
+        err.name === "PlanError";
+      process.stderr.write(`spec-beam: error: ${known ? err.message : (err.stack ?? String(err))}\n`);
+      process.exit(known ? 2 : 1);
+    },
+  );
+};
+
+if (require.main === module) cli();
+
+export { main, cli };

@@ -1,0 +1,272 @@
+// `spec-beam compare`: plan on the driver, run the Beam job, then assemble the small outputs (summary, eigenvalues,
+// top samples, report) and publish the run directory atomically. A failed run leaves nothing at --out.
+import * as fs from "fs";
+import * as path from "path";
+import * as beam from "apache-beam";
+import type { SpecConfig } from "../configs/schema";
+import { configHash } from "../configs/load";
+import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
+import { readShard } from "./shard-rows";
+import { readIdsFile } from "../io/source";
+import { writeParquet } from "../io/parquet-write";
+import { autoSigma } from "../spec/bandwidth";
+import { featureDims, SpecModel } from "../spec/model";
+import { compareGraph } from "../transforms/compare";
+import type { JobSpec } from "../stages/job";
+import type { SolutionJson } from "../stages/solve-stage";
+import { Candidate, metaColumnType } from "../stages/score-stage";
+import { renderReport } from "../report/html";
+import { makeRunner, runnerDescription } from "./runners";
+
+interface CompareResult {
+  outDir: string;
+  summary: Record<string, unknown>;
+}
+
+const SHARDS_SAMPLED_FOR_SIGMA = 20;
+const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see spec/prng.ts";
+
+/** The first `rows` rows of a shard (for the bandwidth sample): trims the X and Y slices alike. */
+const headOfShard = (shard: ShardDesc, rows: number): ShardDesc => {
+  const trim = (slices: Slice[]): Slice[] => {
+    const out: Slice[] = [];
+    let left = rows;
+    for (const s of slices) {
+      if (left <= 0) break;
+      out.push({ path: s.path, start: s.start, count: Math.min(s.count, left) });
+      left -= s.count;
+    }
+    return out;
+  };
+  const r = Math.min(rows, shard.rows);
+  return { index: shard.index, total: shard.total, globalStart: shard.globalStart, rows: r, x: trim(shard.x),
+    y: shard.y === null ? null : trim(shard.y) };
+};
+
+/** Rows for the median heuristic, spread over up to 20 evenly spaced shards (inputs are often sorted by class). */
+const sigmaSample = (plan: RunPlan, maxRows: number): { x: Float64Array; y: Float64Array; rows: number } => {
+  const picks = Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA);
+  const per = Math.ceil(maxRows / picks);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let rows = 0;
+  for (let p = 0; p < picks; p++) {
+    const shard = plan.shards[Math.floor((p * plan.shards.length) / picks)];
+    const r = readShard(headOfShard(shard, per), plan.x.options, plan.y.options, readIdsFile);
+    for (let i = 0; i < r.x.length; i++) xs.push(r.x[i]);
+    for (let i = 0; i < r.y.length; i++) ys.push(r.y[i]);
+    rows += r.rows;
+  }
+  return { x: Float64Array.from(xs), y: Float64Array.from(ys), rows: rows };
+};
+
+const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string } => {
+  const k = cfg.kernel;
+  let sx = k.sigma_x;
+  let sy = k.sigma_y;
+  let source = "given";
+  if (k.type === "gaussian" && (sx === "auto" || sy === "auto")) {
+    const sample = sigmaSample(plan, k.auto_sigma_rows);
+    if (sx === "auto") sx = autoSigma(sample.x, sample.rows, plan.x.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
+    if (sy === "auto") sy = autoSigma(sample.y, sample.rows, plan.y.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
+    source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.rows} rows from ` +
+      `${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)`;
+  }
+  if (k.share_omegas && plan.x.dim !== plan.y.dim) {
+    throw new Error(`kernel.share_omegas needs equal dimensions, x has ${plan.x.dim} and y has ${plan.y.dim}`);
+  }
+  const gaussian = k.type === "gaussian";
+  return {
+    model: {
+      seed: cfg.seed,
+      eta: cfg.eta,
+      precision: cfg.compute.precision,
+      x: { kernel: k.type, d: plan.x.dim, m: gaussian ? k.rff : 0, sigma: gaussian ? (sx as number) : 0,
+        stream: k.share_omegas ? "shared" : "x" },
+      y: { kernel: k.type, d: plan.y.dim, m: gaussian ? k.rff : 0, sigma: gaussian ? (sy as number) : 0,
+        stream: k.share_omegas ? "shared" : "y" },
+    },
+    sigmaSource: source,
+  };
+};
+
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
+
+const packageVersion = (name: string): string => {
+  try {
+    return (readJson<{ version: string }>(require.resolve(`${name}/package.json`))).version;
+  } catch {
+    return "unknown";
+  }
+};
+
+const publish = (tmpDir: string, outDir: string): void => {
+  if (fs.existsSync(outDir)) fs.rmSync(outDir, { recursive: true, force: true });
+  fs.renameSync(tmpDir, outDir);
+};
+
+const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): Promise<CompareResult> => {
+  const progress = opts.progress ?? true;
+  const log = (s: string) => {
+    if (progress) process.stderr.write(`${s}\n`);
+  };
+  if (cfg.method === "exact") {
+    throw new Error("method exact (the n x n oracle) is not available in the pipeline: it is a test oracle of " +
+      "spec/exact.ts for small n; use cholesky (default) or direct");
+  }
+  const timings: Record<string, number> = {};
+  let t = Date.now();
+  const plan = planRun(cfg);
+  const resolved = resolveModel(cfg, plan);
+  timings.plan_seconds = (Date.now() - t) / 1000;
+  const dims = featureDims(resolved.model);
+  log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
+    `M=${dims.M} features; sigma_x=${resolved.model.x.sigma.toFixed(4)} sigma_y=${resolved.model.y.sigma.toFixed(4)}`);
+
+  const outDir = path.resolve(cfg.out);
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  const tmpDir = fs.mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
+  try {
+    const job: JobSpec = {
+      model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
+      threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
+      method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
+      shards: plan.shards.length, progress: progress,
+    };
+    t = Date.now();
+    const runner = await makeRunner(cfg);
+    try {
+      await runner.runner.run((root: beam.Root) => compareGraph(root, job, plan.shards));
+    } finally {
+      await runner.close();
+    }
+    timings.pipeline_seconds = (Date.now() - t) / 1000;
+    t = Date.now();
+    const summary = finalize(cfg, plan, resolved, job, tmpDir, timings);
+    timings.finalize_seconds = (Date.now() - t) / 1000;
+    fs.writeFileSync(path.join(tmpDir, "summary.json"), JSON.stringify(summary, null, 2));
+    publish(tmpDir, outDir);
+    log(`[done] ${outDir} (report: ${path.join(outDir, "report.html")})`);
+    return { outDir: outDir, summary: summary };
+  } catch (e) {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    throw e;
+  }
+};
+
+const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },
+                  job: JobSpec, tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
+  const sol = readJson<SolutionJson>(path.join(tmpDir, "solution.json"));
+  fs.renameSync(path.join(tmpDir, "solution.json"), path.join(tmpDir, ".solution.json"));
+  const partFiles = fs.existsSync(path.join(tmpDir, "scores")) ? fs.readdirSync(path.join(tmpDir, "scores")) : [];
+  if (partFiles.length !== plan.shards.length) {
+    throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
+  }
+  const tops: Record<string, Candidate[]> = {};
+  for (const m of sol.modes) {
+    const f = path.join(tmpDir, "top", `${m}.json`);
+    if (!fs.existsSync(f)) throw new Error(`the score pass produced no top samples for mode ${m}`);
+    tops[m] = readJson<Candidate[]>(f);
+  }
+  fs.rmSync(path.join(tmpDir, "top"), { recursive: true, force: true });
+  fs.rmSync(path.join(tmpDir, ".solution.json"), { force: true });
+
+  // eigenvalues.parquet: rank +1..+k, -1..-k (and the full spectrum when it was computed)
+  writeParquet(path.join(tmpDir, "eigenvalues.parquet"), [
+    { name: "mode", type: "string", values: sol.modes },
+    { name: "side", type: "string", values: sol.modes.map((m) => (m[0] === "+" ? "x_minus_y" : "y_minus_x")) },
+    { name: "rank", type: "int32", values: sol.modes.map((m) => Number(m.slice(1))) },
+    { name: "eigenvalue", type: "double", values: Float64Array.from(sol.eigenvalues) },
+  ]);
+  const metaCols = cfg.metadata_columns;
+  const rows: { mode: string; rank: number; c: Candidate }[] = [];
+  for (const m of sol.modes) tops[m].forEach((c, i) => rows.push({ mode: m, rank: i + 1, c: c }));
+  writeParquet(path.join(tmpDir, "top_samples.parquet"), [
+    { name: "mode", type: "string", values: rows.map((r) => r.mode) },
+    { name: "rank", type: "int32", values: rows.map((r) => r.rank) },
+    { name: "id", type: "string", values: rows.map((r) => r.c.id) },
+    { name: "row", type: "int64", values: rows.map((r) => r.c.row) },
+    { name: "score", type: "double", values: Float64Array.from(rows.map((r) => r.c.score)) },
+    ...metaCols.map((c) => ({ name: c, type: metaColumnType(rows.map((r) => r.c.metadata[c])),
+      values: rows.map((r) => r.c.metadata[c]) })),
+  ]);
+
+  const m = resolved.model;
+  const summary: Record<string, unknown> = {
+    tool: { name: "spec-beam", version: packageVersion("spec-beam"), apache_beam: packageVersion("apache-beam"),
+      node: process.version },
+    name: cfg.name,
+    config: cfg,
+    config_hash: configHash(cfg),
+    seed: cfg.seed,
+    prng: PRNG_DESCRIPTION,
+    backend: sol.backend,
+    runner: runnerDescription(cfg),
+    n: sol.n,
+    dims: { x: plan.x.dim, y: plan.y.dim },
+    features: { DX: sol.DX, DY: sol.DY, M: sol.M },
+    kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
+      rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas },
+    eta: cfg.eta,
+    method: cfg.method,
+    modes: sol.k,
+    eigenvalues: { positive: sol.positive, negative: sol.negative },
+    spectrum: { values: sol.spectrum, complete: sol.spectrum_complete },
+    null_modes: sol.null_modes,
+    spec_diff: sol.spec_diff,
+    diagnostics: sol.diagnostics,
+    counters: { rows: sol.n, shards: sol.gram.shards, blocks: sol.gram.blocks, score_parts: partFiles.length },
+    timings: {
+      ...timings,
+      gram_read_seconds: sol.gram.read_seconds,
+      gram_feature_seconds: sol.gram.feature_seconds,
+      gram_syrk_seconds: sol.gram.syrk_seconds,
+      solve_seconds: sol.solve_seconds,
+    },
+    outputs: { eigenvalues: "eigenvalues.parquet", scores: "scores/part-*.parquet",
+      score_columns: Object.fromEntries(sol.modes.map((mm) => [mm, mm[0] === "+" ? `score_p${mm.slice(1)}` : `score_n${mm.slice(1)}`])),
+      top_samples: "top_samples.parquet", report: "report.html" },
+  };
+  const xName = cfg.x.column ?? path.basename(cfg.x.path);
+  const yName = cfg.y?.column ?? path.basename(cfg.y?.path ?? "y");
+  const html = renderReport({
+    title: cfg.name,
+    xName: xName,
+    yName: yName,
+    facts: [
+      ["samples (n)", String(sol.n)],
+      ["X", `${xName}: ${plan.x.dim}-d, ${cfg.x.path}`],
+      ["Y", `${yName}: ${plan.y.dim}-d, ${cfg.y?.path ?? cfg.x.path}`],
+      ["kernel", cfg.kernel.type === "gaussian"
+        ? `gaussian, sigma_x = ${m.x.sigma.toPrecision(4)}, sigma_y = ${m.y.sigma.toPrecision(4)} (${resolved.sigmaSource}); ${cfg.kernel.rff} random Fourier frequencies per embedding`
+        : "cosine (exact features)"],
+      ["eta", String(cfg.eta)],
+      ["method", `${cfg.method}; M = ${sol.M} features; backend ${sol.backend.name}`],
+      ["seed", `${cfg.seed} (${PRNG_DESCRIPTION})`],
+      ["runner", runnerDescription(cfg)],
+      ["config hash", configHash(cfg)],
+      ["wall time", `${(timings.pipeline_seconds ?? 0).toFixed(1)} s pipeline`],
+    ],
+    positive: sol.positive,
+    negative: sol.negative,
+    specDiff: sol.spec_diff,
+    diagnostics: [
+      ["top eigenvalues of C_XX", sol.diagnostics.top_eigenvalues_cxx.map((v) => v.toFixed(4)).join(", ")],
+      ["top eigenvalues of C_YY", sol.diagnostics.top_eigenvalues_cyy.map((v) => v.toFixed(4)).join(", ")],
+      ["trace(Gamma) vs 1 - eta", `${sol.diagnostics.trace_gamma.toFixed(6)} vs ${sol.diagnostics.trace_expected.toFixed(6)}`],
+    ],
+    modes: sol.modes.map((mm, j) => ({
+      mode: mm,
+      eigenvalue: sol.eigenvalues[j],
+      samples: tops[mm].map((c, i) => ({ rank: i + 1, id: c.id, score: c.score, metadata: c.metadata })),
+    })),
+    imageColumn: cfg.report.image_column,
+    labelColumn: cfg.report.label_column,
+    samplesShown: cfg.report.samples_shown,
+  });
+  fs.writeFileSync(path.join(tmpDir, "report.html"), html);
+  void job;
+  return summary;
+};
+
+export { runCompare, CompareResult };

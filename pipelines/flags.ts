@@ -1,0 +1,122 @@
+// Command-line flags of `spec-beam compare`, each mapped onto a config path of configs/schema.ts, so that flags,
+// `--set` and config files share one validation.
+
+type FlagKind = "string" | "number" | "sigma" | "bool" | "list";
+
+interface FlagDef {
+  paths: string[];
+  kind: FlagKind;
+  help: string;
+}
+
+const FLAGS: Record<string, FlagDef> = {
+  "x": { paths: ["x.path"], kind: "string", help: "embedding X: file, directory, glob or gs:// path" },
+  "y": { paths: ["y.path"], kind: "string", help: "embedding Y (omit when Y is a second column of X's table)" },
+  "x-column": { paths: ["x.column"], kind: "string", help: "vector column / .npz array of X" },
+  "y-column": { paths: ["y.column"], kind: "string", help: "vector column / .npz array of Y" },
+  "id-column": { paths: ["x.id_column", "y.id_column"], kind: "string", help: "id column of both sources" },
+  "x-id-column": { paths: ["x.id_column"], kind: "string", help: "id column of X" },
+  "y-id-column": { paths: ["y.id_column"], kind: "string", help: "id column of Y" },
+  "x-ids-file": { paths: ["x.ids_file"], kind: "string", help: "ids of X's rows, one per line (.npy/.npz)" },
+  "y-ids-file": { paths: ["y.ids_file"], kind: "string", help: "ids of Y's rows, one per line (.npy/.npz)" },
+  "pairing": { paths: ["pairing"], kind: "string", help: "by_row | by_id" },
+  "metadata": { paths: ["metadata_columns"], kind: "list", help: "comma-separated columns of X carried to outputs" },
+  "kernel": { paths: ["kernel.type"], kind: "string", help: "gaussian | cosine" },
+  "sigma-x": { paths: ["kernel.sigma_x"], kind: "sigma", help: "Gaussian bandwidth of X, or auto" },
+  "sigma-y": { paths: ["kernel.sigma_y"], kind: "sigma", help: "Gaussian bandwidth of Y, or auto" },
+  "rff": { paths: ["kernel.rff"], kind: "number", help: "random Fourier frequencies per embedding" },
+  "share-omegas": { paths: ["kernel.share_omegas"], kind: "bool", help: "same frequencies for X and Y (dX = dY)" },
+  "eta": { paths: ["eta"], kind: "number", help: "weight of Y in Lambda = (K_X - eta K_Y) / n" },
+  "method": { paths: ["method"], kind: "string", help: "cholesky | direct | exact" },
+  "modes": { paths: ["modes"], kind: "number", help: "eigenpairs per side" },
+  "top": { paths: ["top"], kind: "number", help: "top samples listed per mode" },
+  "seed": { paths: ["seed"], kind: "number", help: "seed of the random features" },
+  "out": { paths: ["out"], kind: "string", help: "output directory (published only when the run succeeds)" },
+  "name": { paths: ["name"], kind: "string", help: "a title for the report" },
+  "image-column": { paths: ["report.image_column"], kind: "string", help: "metadata column with image URIs" },
+  "label-column": { paths: ["report.label_column"], kind: "string", help: "metadata column with labels" },
+  "runner": { paths: ["runner.type"], kind: "string", help: "direct | flink | dataflow" },
+  "flink-master": { paths: ["runner.flink_master"], kind: "string", help: "[local] or host:port" },
+  "job-endpoint": { paths: ["runner.job_endpoint"], kind: "string", help: "a running Beam job server" },
+  "flink-job-server-jar": { paths: ["runner.flink_job_server_jar"], kind: "string", help: "job server jar" },
+  "parallelism": { paths: ["runner.parallelism"], kind: "number", help: "engine parallelism" },
+  "environment-type": { paths: ["runner.environment_type"], kind: "string", help: "LOOPBACK | DOCKER" },
+  "sdk-container-image": { paths: ["runner.sdk_container_image"], kind: "string", help: "worker image" },
+  "project": { paths: ["runner.project"], kind: "string", help: "GCP project (dataflow)" },
+  "region": { paths: ["runner.region"], kind: "string", help: "GCP region (dataflow)" },
+  "temp-location": { paths: ["runner.temp_location"], kind: "string", help: "gs:// temp location (dataflow)" },
+  "dry-run": { paths: ["runner.dry_run"], kind: "bool", help: "print the job that would be submitted, then stop" },
+  "backend": { paths: ["compute.backend"], kind: "string", help: "auto | native | portable" },
+  "block-rows": { paths: ["compute.block_rows"], kind: "number", help: "rows per SYRK block" },
+  "tile": { paths: ["compute.tile"], kind: "number", help: "Gram tile edge" },
+  "precision": { paths: ["compute.precision"], kind: "string", help: "float64 | float32 SYRK input" },
+  "threads": { paths: ["compute.threads"], kind: "number", help: "BLAS threads (0 = default)" },
+  "shard-rows": { paths: ["compute.shard_rows"], kind: "number", help: "rows per shard for unchunked files" },
+};
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  config?: string;
+  sets: string[];
+  flags: Record<string, unknown>;
+  help: boolean;
+}
+
+const parseValue = (flag: string, kind: FlagKind, raw: string): unknown => {
+  if (kind === "number") {
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v)) throw new UsageError(`--${flag}: expected a number, got '${raw}'`);
+    return v;
+  }
+  if (kind === "sigma") {
+    if (raw === "auto") return raw;
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v)) throw new UsageError(`--${flag}: expected a number or auto, got '${raw}'`);
+    return v;
+  }
+  if (kind === "bool") {
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+    throw new UsageError(`--${flag}: expected true or false, got '${raw}'`);
+  }
+  if (kind === "list") return raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw;
+};
+
+/** Parses `--flag value`, `--flag=value`, bare boolean flags, `--config FILE` and repeated `--set k=v`. */
+const parseArgs = (argv: string[]): ParsedArgs => {
+  const out: ParsedArgs = { sets: [], flags: {}, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h" || arg === "--help") {
+      out.help = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const def = FLAGS[name];
+    const isBool = def !== undefined && def.kind === "bool";
+    let raw: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (raw === undefined && !isBool) {
+      if (i + 1 >= argv.length) throw new UsageError(`--${name}: missing value`);
+      raw = argv[++i];
+    }
+    if (name === "config") out.config = raw;
+    else if (name === "set") out.sets.push(raw as string);
+    else if (def === undefined) throw new UsageError(`unknown flag --${name} (see --help)`);
+    else {
+      const value = parseValue(name, def.kind, raw ?? "true");
+      for (const p of def.paths) out.flags[p] = value;
+    }
+  }
+  return out;
+};
+
+const flagHelp = (): string =>
+  Object.keys(FLAGS)
+    .map((k) => `  --${k.padEnd(22)} ${FLAGS[k].help}  [${FLAGS[k].paths.join(", ")}]`)
+    .join("\n");
+
+export { parseArgs, flagHelp, UsageError, ParsedArgs };

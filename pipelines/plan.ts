@@ -1,0 +1,132 @@
+// Plan-then-execute: before any Beam stage runs, the driver inspects every input file's metadata (never its rows),
+// checks that X and Y can be paired, and cuts the global row range into shards. A shard is a small descriptor
+// (file paths and row ranges); workers read the rows themselves.
+import { expandInputs } from "../io/paths";
+import { inspectSource, SourceInfo } from "../io/source";
+import type { SpecConfig } from "../configs/schema";
+
+interface SourceOptions {
+  column?: string;
+  idColumn?: string;
+  idsFile?: string;
+  metadataColumns: string[];
+}
+
+/** Rows [start, start + count) of one file. */
+interface Slice {
+  path: string;
+  start: number;
+  count: number;
+}
+
+interface ShardDesc {
+  index: number;
+  total: number;
+  /** first global row (0-based) of the shard */
+  globalStart: number;
+  rows: number;
+  x: Slice[];
+  /** null: Y is a second column of the same rows as X */
+  y: Slice[] | null;
+}
+
+interface SidePlan {
+  spec: string;
+  files: SourceInfo[];
+  rows: number;
+  dim: number;
+  options: SourceOptions;
+}
+
+interface RunPlan {
+  n: number;
+  x: SidePlan;
+  y: SidePlan;
+  sameTable: boolean;
+  shards: ShardDesc[];
+}
+
+class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+const planSide = (spec: string, options: SourceOptions, label: string): SidePlan => {
+  const paths = expandInputs(spec);
+  const files = paths.map((p) => inspectSource(p, {
+    column: options.column, idColumn: options.idColumn, metadataColumns: options.metadataColumns,
+    npzKey: options.column,
+  }));
+  const dim = files[0].dim;
+  for (const f of files) {
+    if (f.dim !== dim) {
+      throw new PlanError(`${label}: ${f.path}: vector dimension ${f.dim} differs from ${dim} in ${files[0].path}`);
+    }
+  }
+  const rows = files.reduce((s, f) => s + f.rows, 0);
+  if (rows === 0) throw new PlanError(`${label}: ${spec}: no rows in ${files.length} file(s)`);
+  if (options.idsFile && files.length !== 1) {
+    throw new PlanError(`${label}: an ids file needs exactly one input file, ${spec} matched ${files.length}`);
+  }
+  return { spec: spec, files: files, rows: rows, dim: dim, options: options };
+};
+
+/** The chunks (row groups / row ranges) of every file, in global row order, split to at most maxRows. */
+const chunksOf = (side: SidePlan, maxRows: number): Slice[] => {
+  const out: Slice[] = [];
+  for (const f of side.files) {
+    for (const c of f.chunks) {
+      for (let s = 0; s < c.count; s += maxRows) {
+        out.push({ path: f.path, start: c.start + s, count: Math.min(maxRows, c.count - s) });
+      }
+    }
+  }
+  return out;
+};
+
+/** The slices of `side` covering global rows [start, start + count). */
+const slicesFor = (side: SidePlan, start: number, count: number): Slice[] => {
+  const out: Slice[] = [];
+  let fileStart = 0;
+  for (const f of side.files) {
+    const lo = Math.max(start, fileStart);
+    const hi = Math.min(start + count, fileStart + f.rows);
+    if (hi > lo) out.push({ path: f.path, start: lo - fileStart, count: hi - lo });
+    fileStart += f.rows;
+  }
+  return out;
+};
+
+const planRun = (cfg: SpecConfig): RunPlan => {
+  const meta = cfg.metadata_columns;
+  const x = planSide(cfg.x.path, { column: cfg.x.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,
+    metadataColumns: meta }, "x");
+  const sameTable = !cfg.y?.path;
+  if (cfg.pairing === "by_id") {
+    throw new PlanError("pairing by_id is not implemented yet: align the rows of X and Y and use pairing by_row " +
+      "(ids, when present, are then checked to match row by row)");
+  }
+  const y = sameTable
+    ? planSide(cfg.x.path, { column: cfg.y?.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,
+      metadataColumns: [] }, "y")
+    : planSide(cfg.y?.path as string, { column: cfg.y?.column, idColumn: cfg.y?.id_column,
+      idsFile: cfg.y?.ids_file, metadataColumns: [] }, "y");
+  if (x.rows !== y.rows) {
+    throw new PlanError(`pairing by_row: x has ${x.rows} rows (${cfg.x.path}) but y has ${y.rows} rows ` +
+      `(${cfg.y?.path ?? cfg.x.path}); by_row needs the same samples in the same order`);
+  }
+  const xChunks = chunksOf(x, cfg.compute.shard_rows);
+  const shards: ShardDesc[] = [];
+  let g = 0;
+  for (let i = 0; i < xChunks.length; i++) {
+    const c = xChunks[i];
+    shards.push({ index: i, total: xChunks.length, globalStart: g, rows: c.count, x: [c],
+      y: sameTable ? null : slicesFor(y, g, c.count) });
+    g += c.count;
+  }
+  return { n: x.rows, x: x, y: y, sameTable: sameTable, shards: shards };
+};
+
+export { planRun, PlanError, ShardDesc, Slice, SourceOptions, RunPlan, SidePlan };

@@ -1,0 +1,175 @@
+// SPEC-align's core on arrays (spec-math.md section 6), cosine kernel with exact features:
+// Gamma_b = D_eta (1/b) V^T V with V = [Vx, Vy] (b x M, rows unit-normalised) and D_eta = diag(I, -eta I);
+// eta = 1 in the reference. Its eigenvalue of largest |.| is the minibatch SPEC-diff that alignment minimises.
+// Gradient: with right eigenvector v and left eigenvector w of Gamma_b, d lambda = w^T (d Gamma_b) v / (w^T v).
+// The left eigenvector has a closed form: Gamma^T = (1/b) V^T V D_eta, so w = D_eta^-1 v. Then
+//   d lambda / d V = (2/b) (V v) v^T / (v^T D_eta^-1 v),
+// whose Y columns are d lambda / d Vy. For f_theta(Y) = Y W the chain rule goes through the row normalisation
+// Vy = Z / ||Z_row|| (Z = Y W): dZ_r = (g_r - vy_r (vy_r . g_r)) / ||Z_r||, then d lambda / d W = Y^T dZ.
+// Minimising |lambda| uses sign(lambda) times this gradient.
+import type { LinalgBackend } from "../linalg/backend";
+import { Prng } from "./prng";
+
+export interface RowNormalised {
+  /** rows x d, each row divided by its norm */
+  v: Float64Array;
+  norms: Float64Array;
+}
+
+export const normalizeRows = (z: Float64Array, rows: number, d: number): RowNormalised => {
+  const v = new Float64Array(rows * d);
+  const norms = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let ss = 0;
+    for (let j = 0; j < d; j++) ss += z[r * d + j] * z[r * d + j];
+    const nr = Math.sqrt(ss);
+    if (!(nr > 0) || !Number.isFinite(nr)) throw new RangeError(`normalizeRows: row ${r} has norm ${nr}`);
+    norms[r] = nr;
+    for (let j = 0; j < d; j++) v[r * d + j] = z[r * d + j] / nr;
+  }
+  return { v: v, norms: norms };
+};
+
+/** [Vx, Vy] as one b x (dx + dy) row-major matrix. */
+const concatColumns = (Vx: Float64Array, Vy: Float64Array, b: number, dx: number, dy: number): Float64Array => {
+  const M = dx + dy;
+  const V = new Float64Array(b * M);
+  for (let r = 0; r < b; r++) {
+    V.set(Vx.subarray(r * dx, (r + 1) * dx), r * M);
+    V.set(Vy.subarray(r * dy, (r + 1) * dy), r * M + dx);
+  }
+  return V;
+};
+
+/** Gamma_b (M x M, M = dx + dy) of row-normalised minibatch features Vx (b x dx) and Vy (b x dy). */
+export const gammaMinibatch = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number, dx: number,
+                               dy: number, eta = 1): Float64Array => {
+  const M = dx + dy;
+  const V = concatColumns(Vx, Vy, b, dx, dy);
+  const G = backend.gemm(V, V, M, b, M, true, false);
+  for (let i = 0; i < M; i++) {
+    const f = (i >= dx ? -eta : 1) / b;
+    for (let j = 0; j < M; j++) G[i * M + j] *= f;
+  }
+  return G;
+};
+
+export interface PowerResult {
+  value: number;
+  /** unit right eigenvector (warm start for the next call) */
+  vector: Float64Array;
+  iterations: number;
+  converged: boolean;
+}
+
+export interface PowerOptions {
+  start?: Float64Array;
+  maxIter?: number;
+  /** stop when ||G v - lambda v|| <= tol * |lambda| */
+  tol?: number;
+}
+
+/**
+ * Power iteration for the eigenvalue of largest |.| of the M x M matrix G (real spectrum assumed, as for
+ * Gamma_b, which is similar to a symmetric matrix). Converges at rate |lambda_2 / lambda_1|; if the two largest
+ * magnitudes are (nearly) equal with opposite signs it may not converge and says so in `converged`.
+ */
+export const powerIteration = (backend: LinalgBackend, G: Float64Array, M: number,
+                               opts: PowerOptions = {}): PowerResult => {
+  const maxIter = opts.maxIter ?? 2000;
+  const tol = opts.tol ?? 1e-10;
+  let v = new Float64Array(M);
+  let norm0 = 0;
+  if (opts.start !== undefined && opts.start.length === M) {
+    v.set(opts.start);
+    for (let i = 0; i < M; i++) norm0 += v[i] * v[i];
+  }
+  if (!(norm0 > 0)) {
+    const rng = new Prng(0, "power-iteration");
+    norm0 = 0;
+    for (let i = 0; i < M; i++) {
+      v[i] = rng.normal();
+      norm0 += v[i] * v[i];
+    }
+  }
+  const inv0 = 1 / Math.sqrt(norm0);
+  for (let i = 0; i < M; i++) v[i] *= inv0;
+  let value = 0;
+  for (let it = 1; it <= maxIter; it++) {
+    const Gv = backend.gemm(G, v, M, M, 1);
+    let lam = 0;
+    for (let i = 0; i < M; i++) lam += v[i] * Gv[i];
+    let res = 0;
+    let nn = 0;
+    for (let i = 0; i < M; i++) {
+      const r = Gv[i] - lam * v[i];
+      res += r * r;
+      nn += Gv[i] * Gv[i];
+    }
+    value = lam;
+    if (Math.sqrt(res) <= tol * Math.abs(lam)) return { value: value, vector: v, iterations: it, converged: true };
+    if (!(nn > 0)) return { value: 0, vector: v, iterations: it, converged: true };
+    const inv = 1 / Math.sqrt(nn);
+    const next = new Float64Array(M);
+    for (let i = 0; i < M; i++) next[i] = Gv[i] * inv;
+    v = next;
+  }
+  return { value: value, vector: v, iterations: maxIter, converged: false };
+};
+
+/**
+ * d lambda / d Vy (b x dy) for the simple eigenvalue lambda of Gamma_b with right eigenvector v (length dx + dy),
+ * through the left eigenvector w = D_eta^-1 v (see the header comment).
+ */
+export const eigenvalueGradientVy = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number,
+                                     dx: number, dy: number, v: Float64Array, eta = 1): Float64Array => {
+  const M = dx + dy;
+  const V = concatColumns(Vx, Vy, b, dx, dy);
+  const Vv = backend.gemm(V, v, b, M, 1);
+  let wv = 0;
+  for (let i = 0; i < M; i++) wv += (i >= dx ? -1 / eta : 1) * v[i] * v[i];
+  if (wv === 0) throw new RangeError("eigenvalueGradientVy: w^T v = 0 (the eigenvalue is defective or zero)");
+  const g = new Float64Array(b * dy);
+  const f = 2 / (b * wv);
+  for (let r = 0; r < b; r++) {
+    for (let j = 0; j < dy; j++) g[r * dy + j] = f * Vv[r] * v[dx + j];
+  }
+  return g;
+};
+
+export interface AlignStepResult {
+  /** the eigenvalue of largest |.| of Gamma_b (signed) */
+  lambda: number;
+  /** its right eigenvector: pass as `start` next step */
+  vector: Float64Array;
+  /** d lambda / d W (dyIn x dy, row-major); use sign(lambda) * gradW to descend on |lambda| */
+  gradW: Float64Array;
+  iterations: number;
+  converged: boolean;
+}
+
+/**
+ * One SPEC-align evaluation for the linear trainable map f(Y) = Y W: X (b x dx) and Y (b x dyIn) are the SAME b
+ * samples (row r of both), W is dyIn x dy. Features are row-normalised (cosine kernel).
+ */
+export const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W: Float64Array,
+                                b: number, dx: number, dyIn: number, dy: number,
+                                opts: PowerOptions & { eta?: number } = {}): AlignStepResult => {
+  const eta = opts.eta ?? 1;
+  const nx = normalizeRows(X, b, dx);
+  const Z = backend.gemm(Y, W, b, dyIn, dy);
+  const ny = normalizeRows(Z, b, dy);
+  const M = dx + dy;
+  const G = gammaMinibatch(backend, nx.v, ny.v, b, dx, dy, eta);
+  const p = powerIteration(backend, G, M, opts);
+  const gVy = eigenvalueGradientVy(backend, nx.v, ny.v, b, dx, dy, p.vector, eta);
+  const gZ = new Float64Array(b * dy);
+  for (let r = 0; r < b; r++) {
+    let dot = 0;
+    for (let j = 0; j < dy; j++) dot += ny.v[r * dy + j] * gVy[r * dy + j];
+    const inv = 1 / ny.norms[r];
+    for (let j = 0; j < dy; j++) gZ[r * dy + j] = (gVy[r * dy + j] - ny.v[r * dy + j] * dot) * inv;
+  }
+  const gradW = backend.gemm(Y, gZ, dyIn, b, dy, true, false);
+  return { lambda: p.value, vector: p.vector, gradW: gradW, iterations: p.iterations, converged: p.converged };
+};

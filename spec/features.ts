@@ -1,0 +1,105 @@
+// Explicit feature maps phi with k(a, b) ~= phi(a)^T phi(b) (spec-math.md section 2):
+// - cosine: phi(a) = a / ||a|| (exact, dimension d);
+// - gaussian: random Fourier features, phi(a) = m^-1/2 [cos(omega^T a), sin(omega^T a)] (dimension 2m), with the
+//   seeded omegas of spec/omegas.ts so that every worker computes the same map.
+// featuresInto writes into a column range of a wider row-major block because the pipeline forms
+// Phi = [Phi_X, Phi_Y] row by row (the cross block C_XY needs both embeddings of a sample in one row).
+import type { LinalgBackend, Vec } from "../linalg/backend";
+import { makeOmega } from "./omegas";
+
+export type KernelName = "gaussian" | "cosine";
+
+export interface FeatureMap {
+  kernel: KernelName;
+  /** input dimension */
+  d: number;
+  /** feature dimension: 2m (gaussian) or d (cosine) */
+  dim: number;
+  /** gaussian only: number of frequencies */
+  m?: number;
+  /** gaussian only: bandwidth */
+  sigma?: number;
+  /** gaussian only: d x m row-major frequencies */
+  omega?: Float64Array;
+}
+
+/** A row whose features cannot be formed; `row` is the row index local to the block passed in. */
+export class FeatureRowError extends Error {
+  constructor(readonly row: number, readonly reason: string) {
+    super(`row ${row}: ${reason}`);
+    this.name = "FeatureRowError";
+  }
+}
+
+/** Cosine kernel on a zero vector: undefined, so the run must stop (the caller adds the file and global row). */
+export class ZeroVectorError extends FeatureRowError {
+  constructor(row: number) {
+    super(row, "zero vector under the cosine kernel (its norm is 0, so a / ||a|| is undefined)");
+    this.name = "ZeroVectorError";
+  }
+}
+
+export interface FeatureMapOptions {
+  kernel: KernelName;
+  d: number;
+  m?: number;
+  sigma?: number;
+  seed: number;
+  stream: string;
+}
+
+export const makeFeatureMap = (opts: FeatureMapOptions): FeatureMap => {
+  if (!Number.isInteger(opts.d) || opts.d < 1) {
+    throw new RangeError(`feature map: input dimension must be a positive integer, got ${opts.d}`);
+  }
+  if (opts.kernel === "cosine") return { kernel: "cosine", d: opts.d, dim: opts.d };
+  if (opts.kernel !== "gaussian") throw new RangeError(`feature map: unknown kernel "${String(opts.kernel)}"`);
+  if (opts.m === undefined) throw new RangeError("feature map: the gaussian kernel needs m (number of RFF frequencies)");
+  if (opts.sigma === undefined) throw new RangeError("feature map: the gaussian kernel needs sigma");
+  const omega = makeOmega(opts.seed, opts.stream, opts.d, opts.m, opts.sigma);
+  return { kernel: "gaussian", d: opts.d, dim: 2 * opts.m, m: opts.m, sigma: opts.sigma, omega: omega };
+};
+
+const cosineInto = (x: Vec, rows: number, d: number, out: Vec, outCols: number, colOffset: number): void => {
+  for (let r = 0; r < rows; r++) {
+    const base = r * d;
+    let ss = 0;
+    for (let j = 0; j < d; j++) ss += x[base + j] * x[base + j];
+    const norm = Math.sqrt(ss);
+    if (norm === 0) throw new ZeroVectorError(r);
+    if (!Number.isFinite(norm)) throw new FeatureRowError(r, "non-finite value in the vector");
+    const inv = 1 / norm;
+    const o = r * outCols + colOffset;
+    for (let j = 0; j < d; j++) out[o + j] = x[base + j] * inv;
+  }
+};
+
+/**
+ * Writes phi(x_r) for each of `rows` rows of x (rows x fm.d, row-major) into columns [colOffset, colOffset+fm.dim)
+ * of out (rows x outCols, row-major). Throws ZeroVectorError (cosine) with the local row index.
+ */
+export const featuresInto = (backend: LinalgBackend, fm: FeatureMap, x: Vec, rows: number, out: Vec,
+                             outCols: number, colOffset: number): void => {
+  if (x.length < rows * fm.d) {
+    throw new RangeError(`featuresInto: input holds ${x.length} values, need ${rows} rows x ${fm.d}`);
+  }
+  if (colOffset < 0 || colOffset + fm.dim > outCols || out.length < rows * outCols) {
+    throw new RangeError(`featuresInto: columns [${colOffset}, ${colOffset + fm.dim}) do not fit a ` +
+      `${rows} x ${outCols} output of length ${out.length}`);
+  }
+  if (fm.kernel === "cosine") {
+    cosineInto(x, rows, fm.d, out, outCols, colOffset);
+    return;
+  }
+  const m = fm.m as number;
+  const omega = fm.omega as Float64Array;
+  if (outCols === fm.dim && colOffset === 0) {
+    backend.rffFeatures(x, rows, fm.d, omega, m, out.length === rows * outCols ? out : out.subarray(0, rows * outCols));
+    return;
+  }
+  const tmp = out instanceof Float32Array ? new Float32Array(rows * fm.dim) : new Float64Array(rows * fm.dim);
+  backend.rffFeatures(x, rows, fm.d, omega, m, tmp);
+  for (let r = 0; r < rows; r++) {
+    out.set(tmp.subarray(r * fm.dim, (r + 1) * fm.dim), r * outCols + colOffset);
+  }
+};

@@ -1,0 +1,316 @@
+// The M x M eigenproblem of SPEC (spec-math.md sections 3-4), solved on one worker.
+// Gamma = D_eta C with D_eta = diag(I_DX, -eta I_DY) has the nonzero eigenvalues of Lambda = (1/n)(K_X - eta K_Y);
+// an eigenvector v of Gamma gives the per-sample scores u = Phi v, an eigenvector of Lambda.
+//
+// method "cholesky" (symmetric, recommended): S = diag(I, sqrt(eta) I), C_eta = S C S,
+//   C_eta + eps I = U^T U (upper Cholesky), D = diag(I_DX, -I_DY), Theta = U D U^T (symmetric), eigh(Theta) = (lambda, W),
+//   v = S D U^T W. Gamma = S (D C_eta) S^-1, so the S factor is what makes scores right for eta != 1.
+//   eps = 1e-10 * trace(C_eta) / M: C is only positive SEMI-definite (rank <= n, often < M), and the shift moves
+//   each eigenvalue by at most eps * max(1, eta)-ish, far below the RFF error (~1/sqrt(m)). If Cholesky still
+//   fails (rounding on a badly scaled C), eps is multiplied by 100, at most twice more; the eps used is reported.
+// method "direct": the general eigensolver on the non-symmetric Gamma; real parts, sorted. A cross-check.
+//
+// Normalisation: each returned v is scaled so that ||u||^2 = ||Phi v||^2 = n v^T C v = 1 (u a unit eigenvector of
+// Lambda) and signed so that sum_i u_i = colSum . v >= 0 (the reference's convention). A mode whose u is
+// numerically zero (v in the null space of C; |lambda| ~ eps, only reached when k exceeds rank(C)) keeps
+// ||v|| = 1 and is listed in `nullModes`.
+import type { LinalgBackend } from "../linalg/backend";
+
+export type SolveMethod = "cholesky" | "direct";
+
+/** Up to this M the cholesky path computes the full spectrum; above it only the k extreme pairs per side. */
+const FULL_SPECTRUM_MAX = 4000;
+export const FULL_SPECTRUM_MAX_M = FULL_SPECTRUM_MAX;
+
+export interface SpecSolveInput {
+  /** full symmetric C = (1/n) Phi^T Phi, M x M, M = DX + DY */
+  C: Float64Array;
+  n: number;
+  /** column sums of Phi (length M) */
+  colSum: Float64Array;
+  DX: number;
+  DY: number;
+  eta: number;
+  method: SolveMethod;
+  /** modes per side */
+  k: number;
+  /** cholesky: largest M for which the full spectrum is computed (default FULL_SPECTRUM_MAX_M = 4000) */
+  fullSpectrumMaxM?: number;
+}
+
+export interface SpecModes {
+  values: Float64Array;
+  /** M x k row-major; column j is v_j */
+  vectors: Float64Array;
+  /** indices j whose scores are numerically zero (see the header comment) */
+  nullModes: number[];
+}
+
+export interface SpecSolution {
+  method: SolveMethod;
+  M: number;
+  n: number;
+  eta: number;
+  /** the k actually used: min(k, M) */
+  k: number;
+  /** cholesky regulariser actually added (0 for direct) */
+  eps: number;
+  /**
+   * Eigenvalues, descending. spectrumComplete = true: all M eigenvalues of Gamma. Otherwise (cholesky,
+   * M > fullSpectrumMaxM): only the k largest followed by the k smallest (eighRange, cheaper than a full eigh).
+   */
+  spectrum: Float64Array;
+  spectrumComplete: boolean;
+  /**
+   * the k largest eigenvalues, descending, whatever their sign. Values here are the refined Rayleigh quotients
+   * (see normaliseModes) and are more accurate than the same eigenvalues in `spectrum` (which may differ from them
+   * by ~eps, or ~sqrt(eps) for a nilpotent Gamma); prefer them for SPEC-diff.
+   */
+  positive: SpecModes;
+  /** the k smallest eigenvalues, most negative first, whatever their sign; refined like `positive` */
+  negative: SpecModes;
+}
+
+const checkInput = (inp: SpecSolveInput): void => {
+  const M = inp.DX + inp.DY;
+  if (!(Number.isInteger(inp.DX) && Number.isInteger(inp.DY) && inp.DX >= 1 && inp.DY >= 1)) {
+    throw new RangeError(`solveSpec: DX and DY must be positive integers, got ${inp.DX}, ${inp.DY}`);
+  }
+  if (inp.C.length !== M * M) throw new RangeError(`solveSpec: C has ${inp.C.length} values, expected ${M} x ${M}`);
+  if (inp.colSum.length !== M) throw new RangeError(`solveSpec: colSum has length ${inp.colSum.length}, expected ${M}`);
+  if (!(inp.eta > 0) || !Number.isFinite(inp.eta)) throw new RangeError(`solveSpec: eta must be > 0, got ${inp.eta}`);
+  if (!(Number.isInteger(inp.n) && inp.n >= 1)) throw new RangeError(`solveSpec: n must be >= 1, got ${inp.n}`);
+  if (!(Number.isInteger(inp.k) && inp.k >= 1)) throw new RangeError(`solveSpec: k must be >= 1, got ${inp.k}`);
+  if (inp.method !== "cholesky" && inp.method !== "direct") {
+    throw new RangeError(`solveSpec: unknown method "${String(inp.method)}"`);
+  }
+};
+
+/** Picks columns `cols` of the M x c matrix A into an M x cols.length matrix. */
+const pickColumns = (A: Float64Array, M: number, c: number, cols: number[]): Float64Array => {
+  const out = new Float64Array(M * cols.length);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < cols.length; j++) out[i * cols.length + j] = A[i * c + cols[j]];
+  }
+  return out;
+};
+
+interface Normalised {
+  nullModes: number[];
+  /** two-sided Rayleigh quotients (C v)^T D_eta (C v) / (v^T C v), NaN for null modes */
+  refined: Float64Array;
+}
+
+/**
+ * Scales columns of V (M x K) so that n v^T C v = 1 and colSum . v >= 0, and refines each eigenvalue with the
+ * left eigenvector w = C v of Gamma (Gamma^T C v = C D_eta C v = lambda C v):
+ * lambda = (C v)^T D_eta (C v) / (v^T C v). This is the Rayleigh quotient of the symmetric C^1/2 D_eta C^1/2 at
+ * C^1/2 v, so its error is second order in the eigenvector's: it removes the O(eps) shift of the Cholesky
+ * regulariser, and the O(sqrt(eps)) one where Gamma is nilpotent (identical embeddings with shared omegas).
+ */
+const normaliseModes = (backend: LinalgBackend, inp: SpecSolveInput, V: Float64Array, K: number): Normalised => {
+  const M = inp.DX + inp.DY;
+  const CV = backend.gemm(inp.C, V, M, M, K);
+  let trC = 0;
+  for (let i = 0; i < M; i++) trC += inp.C[i * M + i];
+  const nullModes: number[] = [];
+  const refined = new Float64Array(K);
+  for (let j = 0; j < K; j++) {
+    let q = 0;
+    let vv = 0;
+    let s = 0;
+    let cdc = 0;
+    for (let i = 0; i < M; i++) {
+      const v = V[i * K + j];
+      const cv = CV[i * K + j];
+      q += v * cv;
+      vv += v * v;
+      s += inp.colSum[i] * v;
+      cdc += (i >= inp.DX ? -inp.eta : 1) * cv * cv;
+    }
+    let scale: number;
+    if (!(q > 1e-14 * trC * vv)) {
+      nullModes.push(j);
+      refined[j] = NaN;
+      scale = vv > 0 ? 1 / Math.sqrt(vv) : 0;
+    } else {
+      refined[j] = cdc / q;
+      scale = 1 / Math.sqrt(inp.n * q);
+    }
+    if (s < 0) scale = -scale;
+    for (let i = 0; i < M; i++) V[i * K + j] *= scale;
+  }
+  return { nullModes: nullModes, refined: refined };
+};
+
+const reversed = (a: Float64Array): Float64Array => {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[a.length - 1 - i];
+  return out;
+};
+
+const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float64Array, topValues: Float64Array,
+                bottomValues: Float64Array, spectrum: Float64Array, spectrumComplete: boolean,
+                eps: number): SpecSolution => {
+  const M = inp.DX + inp.DY;
+  const K2 = 2 * k;
+  const norm = normaliseModes(backend, inp, V, K2);
+  const nulls = norm.nullModes;
+  const pos = new Float64Array(k);
+  const neg = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    pos[j] = Number.isNaN(norm.refined[j]) ? topValues[j] : norm.refined[j];
+    neg[j] = Number.isNaN(norm.refined[k + j]) ? bottomValues[j] : norm.refined[k + j];
+  }
+  const topCols: number[] = [];
+  const bottomCols: number[] = [];
+  for (let j = 0; j < k; j++) {
+    topCols.push(j);
+    bottomCols.push(k + j);
+  }
+  return {
+    method: inp.method,
+    M: M,
+    n: inp.n,
+    eta: inp.eta,
+    k: k,
+    eps: eps,
+    spectrum: spectrum,
+    spectrumComplete: spectrumComplete,
+    positive: {
+      values: pos,
+      vectors: pickColumns(V, M, K2, topCols),
+      nullModes: nulls.filter((j) => j < k),
+    },
+    negative: {
+      values: neg,
+      vectors: pickColumns(V, M, K2, bottomCols),
+      nullModes: nulls.filter((j) => j >= k).map((j) => j - k),
+    },
+  };
+};
+
+const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
+  const DX = inp.DX;
+  const M = DX + inp.DY;
+  const s = Math.sqrt(inp.eta);
+  const Ceta = new Float64Array(M * M);
+  let tr = 0;
+  for (let i = 0; i < M; i++) {
+    const si = i >= DX ? s : 1;
+    for (let j = 0; j < M; j++) Ceta[i * M + j] = inp.C[i * M + j] * si * (j >= DX ? s : 1);
+    tr += Ceta[i * M + i];
+  }
+  if (!(tr > 0) || !Number.isFinite(tr)) throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
+  let eps = 1e-10 * tr / M;
+  let U: Float64Array | null = null;
+  let lastError: unknown = null;
+  for (let attempt = 0; attempt < 3 && U === null; attempt++) {
+    const A = Ceta.slice();
+    for (let i = 0; i < M; i++) A[i * M + i] += eps;
+    try {
+      U = backend.cholesky(A, M);
+    } catch (e) {
+      lastError = e;
+      eps *= 100;
+    }
+  }
+  if (U === null) {
+    throw new Error(`solveSpec: Cholesky of C_eta + eps I failed up to eps = ${eps / 100} ` +
+      `(is C symmetric PSD?): ${String(lastError)}`);
+  }
+  const UD = U.slice();
+  for (let i = 0; i < M; i++) {
+    for (let j = DX; j < M; j++) UD[i * M + j] = -UD[i * M + j];
+  }
+  const Theta = backend.gemm(UD, U, M, M, M, false, true);
+  for (let i = 0; i < M; i++) {
+    for (let j = i + 1; j < M; j++) {
+      const a = 0.5 * (Theta[i * M + j] + Theta[j * M + i]);
+      Theta[i * M + j] = a;
+      Theta[j * M + i] = a;
+    }
+  }
+
+  // W: the selected eigenvectors of Theta as columns [top k descending..., bottom k most negative first...].
+  let spectrum: Float64Array;
+  let spectrumComplete: boolean;
+  let W: Float64Array;
+  let topValues: Float64Array;
+  let bottomValues: Float64Array;
+  if (M <= (inp.fullSpectrumMaxM ?? FULL_SPECTRUM_MAX)) {
+    const full = backend.eigh(Theta, M);
+    spectrum = reversed(full.values);
+    spectrumComplete = true;
+    const cols: number[] = [];
+    for (let j = 0; j < k; j++) cols.push(M - 1 - j);
+    for (let j = 0; j < k; j++) cols.push(j);
+    W = pickColumns(full.vectors, M, M, cols);
+    topValues = spectrum.slice(0, k);
+    bottomValues = full.values.slice(0, k);
+  } else {
+    const top = backend.eighRange(Theta, M, M - k, M - 1);
+    const bottom = backend.eighRange(Theta, M, 0, k - 1);
+    topValues = reversed(top.values);
+    bottomValues = bottom.values.slice();
+    const topCols: number[] = [];
+    for (let j = 0; j < k; j++) topCols.push(k - 1 - j);
+    const bottomCols: number[] = [];
+    for (let j = 0; j < k; j++) bottomCols.push(j);
+    const Wt = pickColumns(top.vectors, M, k, topCols);
+    const Wb = pickColumns(bottom.vectors, M, k, bottomCols);
+    W = new Float64Array(M * 2 * k);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < k; j++) {
+        W[i * 2 * k + j] = Wt[i * k + j];
+        W[i * 2 * k + k + j] = Wb[i * k + j];
+      }
+    }
+    spectrum = new Float64Array(2 * k);
+    spectrum.set(topValues, 0);
+    spectrum.set(reversed(bottomValues), k);
+    spectrumComplete = false;
+  }
+  // v = S D U^T w: rows of the Y block get the factor -sqrt(eta).
+  const K2 = 2 * k;
+  const V = backend.gemm(U, W, M, M, K2, true, false);
+  for (let i = DX; i < M; i++) {
+    for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
+  }
+  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, spectrumComplete, eps);
+};
+
+const solveDirect = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
+  const DX = inp.DX;
+  const M = DX + inp.DY;
+  const G = inp.C.slice();
+  for (let i = DX; i < M; i++) {
+    for (let j = 0; j < M; j++) G[i * M + j] *= -inp.eta;
+  }
+  const res = backend.eig(G, M);
+  const order: number[] = [];
+  for (let i = 0; i < M; i++) order.push(i);
+  order.sort((a, b) => res.re[b] - res.re[a]);
+  const spectrum = new Float64Array(M);
+  for (let i = 0; i < M; i++) spectrum[i] = res.re[order[i]];
+  // The real part of a complex pair's eigenvector is the column of its first member (LAPACK layout).
+  const realColumn = (j: number): number => {
+    if (res.im[j] === 0) return j;
+    return res.im[j] > 0 ? j : j - 1;
+  };
+  const cols: number[] = [];
+  for (let j = 0; j < k; j++) cols.push(realColumn(order[j]));
+  for (let j = 0; j < k; j++) cols.push(realColumn(order[M - 1 - j]));
+  const V = pickColumns(res.vectors, M, M, cols);
+  const topValues = spectrum.slice(0, k);
+  const bottomValues = new Float64Array(k);
+  for (let j = 0; j < k; j++) bottomValues[j] = spectrum[M - 1 - j];
+  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, true, 0);
+};
+
+/** Eigenpairs of Gamma = D_eta C: see the header comment for the methods, normalisation and signs. */
+export const solveSpec = (backend: LinalgBackend, inp: SpecSolveInput): SpecSolution => {
+  checkInput(inp);
+  const k = Math.min(inp.k, inp.DX + inp.DY);
+  return inp.method === "cholesky" ? solveCholesky(backend, inp, k) : solveDirect(backend, inp, k);
+};

@@ -1,0 +1,97 @@
+// The Gram pass, per worker bundle: read each shard's paired rows, map them to Phi = [Phi_X, Phi_Y] block by
+// block, and SYRK every block into one float64 accumulator that lives for the whole bundle (so memory is O(M^2)
+// plus one shard, whatever n is). At the end of the bundle the accumulator leaves as upper-triangle tiles.
+import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
+import { GramAccumulator } from "../spec/gram";
+import { featurePair, FeaturePair } from "../spec/model";
+import { FeatureMap, FeatureRowError, featuresInto } from "../spec/features";
+import { readShard } from "../pipelines/shard-rows";
+import { InputError } from "../io/errors";
+import type { ShardDesc } from "../pipelines/plan";
+import { readIdsFile } from "../io/source";
+import { JobSpec, META, META_KEY, tileKey } from "./job";
+import { f64ToBytes } from "./bytes";
+
+interface KeyedBytes {
+  key: string;
+  value: Uint8Array;
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+/** Features of one block; a row that cannot be mapped (cosine zero vector) is reported with its file and row. */
+const phiChecked = (backend: LinalgBackend, pair: FeaturePair, x: Float32Array | Float64Array,
+                    y: Float32Array | Float64Array, rows: number, out: Float32Array | Float64Array,
+                    where: (side: "x" | "y", localRow: number) => string): void => {
+  const side = (s: "x" | "y", fm: FeatureMap, v: Float32Array | Float64Array, off: number): void => {
+    try {
+      featuresInto(backend, fm, v, rows, out, pair.M, off);
+    } catch (e) {
+      if (e instanceof FeatureRowError) throw new InputError(where(s, e.row), `embedding ${s}: ${e.reason}`);
+      throw e;
+    }
+  };
+  side("x", pair.fx, x, 0);
+  side("y", pair.fy, y, pair.DX);
+};
+
+class GramWorker {
+  private readonly backend: LinalgBackend;
+  private readonly pair: FeaturePair;
+  private readonly acc: GramAccumulator;
+  private readonly phi: Float32Array | Float64Array;
+  private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
+
+  constructor(private readonly job: JobSpec) {
+    this.backend = getBackend(job.backend);
+    if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
+    this.pair = featurePair(job.model);
+    this.acc = new GramAccumulator(this.pair.M);
+    const size = job.blockRows * this.pair.M;
+    this.phi = job.model.precision === "float32" ? new Float32Array(size) : new Float64Array(size);
+  }
+
+  addShard(shard: ShardDesc): void {
+    const t0 = now();
+    const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
+    const t1 = now();
+    this.meta.read += t1 - t0;
+    const B = this.job.blockRows;
+    for (let s = 0; s < rows.rows; s += B) {
+      const r = Math.min(B, rows.rows - s);
+      const tf = now();
+      phiChecked(this.backend, this.pair, rows.x.subarray(s * rows.dX, (s + r) * rows.dX),
+        rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi,
+        (sd, local) => `${sd === "y" && shard.y ? shard.y[0].path : shard.x[0].path}: global row ${rows.globalStart + s + local}`);
+      const ts = now();
+      this.acc.addBlock(this.backend, this.phi, r);
+      this.meta.features += ts - tf;
+      this.meta.syrk += now() - ts;
+      this.meta.blocks++;
+    }
+    this.meta.shards++;
+    if (this.job.progress) {
+      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows ` +
+        `(read ${(t1 - t0).toFixed(2)} s, features+syrk ${(now() - t1).toFixed(2)} s)\n`);
+    }
+  }
+
+  /** The bundle's partial sums: tiles of the upper triangle plus the meta vector (n, timings, column sums). */
+  finish(): KeyedBytes[] {
+    if (this.meta.shards === 0) return [];
+    const out: KeyedBytes[] = this.acc.toTiles(this.job.tile).map((t) => ({ key: tileKey(t.bi, t.bj),
+      value: f64ToBytes(t.data) }));
+    const meta = new Float64Array(META.colSum + this.pair.M);
+    meta[META.n] = this.acc.n;
+    meta[META.shards] = this.meta.shards;
+    meta[META.readSeconds] = this.meta.read;
+    meta[META.featureSeconds] = this.meta.features;
+    meta[META.syrkSeconds] = this.meta.syrk;
+    meta[META.blocks] = this.meta.blocks;
+    meta.set(this.acc.colSum, META.colSum);
+    out.push({ key: META_KEY, value: f64ToBytes(meta) });
+    return out;
+  }
+}
+
+export { GramWorker, KeyedBytes };

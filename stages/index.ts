@@ -1,0 +1,7 @@
+// The worker API: everything a DoFn calls. transforms/register.ts registers this module with Beam's serialiser,
+// so DoFns refer to these functions and classes by module name instead of shipping their code: workers require
+// the module themselves (`spec-beam/dist/stages/index`, resolvable through node_modules/spec-beam).
+export { GramWorker } from "./gram-stage";
+export { solveTiles } from "./solve-stage";
+export { ScoreWorker, topCombine, writeTop } from "./score-stage";
+export { sumBytes } from "./bytes";

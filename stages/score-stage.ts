@@ -1,0 +1,141 @@
+// The score pass, per worker bundle: per-sample scores u = Phi V for the selected modes, one Parquet part file per
+// shard (id, row, metadata, one column per mode), and each mode's top-N samples kept per bundle so that only
+// N candidates per mode and bundle leave the worker.
+import * as path from "path";
+import * as fs from "fs";
+import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
+import { featurePair, FeaturePair, phiBlock } from "../spec/model";
+import { scoreBlock } from "../spec/scores";
+import { readShard, MetaValue } from "../pipelines/shard-rows";
+import type { ShardDesc } from "../pipelines/plan";
+import { readIdsFile } from "../io/source";
+import { writeParquet, ParquetColumn } from "../io/parquet-write";
+import { JobSpec } from "./job";
+import { assembleV, modeNames } from "./solve-stage";
+import type { KeyedBytes } from "./gram-stage";
+
+interface Candidate {
+  id: string;
+  row: number;
+  score: number;
+  metadata: Record<string, MetaValue>;
+}
+
+/** Highest score first; ties broken by global row so that every runner lists the same samples. */
+const better = (a: Candidate, b: Candidate): number => b.score - a.score || a.row - b.row;
+
+const keepTop = (cands: Candidate[], n: number): Candidate[] => cands.sort(better).slice(0, n);
+
+/** Column names of the score files: score_p1..score_pk (modes +1..+k), score_n1..score_nk (modes -1..-k). */
+const scoreColumn = (mode: string): string => (mode[0] === "+" ? `score_p${mode.slice(1)}` : `score_n${mode.slice(1)}`);
+
+const metaColumnType = (values: (MetaValue | undefined)[]): ParquetColumn["type"] => {
+  let allInt = true;
+  let kind: "number" | "string" | "boolean" | null = null;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const t = typeof v as "number" | "string" | "boolean";
+    if (kind === null) kind = t;
+    else if (kind !== t) return "string";
+    if (t === "number" && !Number.isInteger(v)) allInt = false;
+  }
+  if (kind === "number") return allInt ? "int64" : "double";
+  if (kind === "boolean") return "boolean";
+  return "string";
+};
+
+class ScoreWorker {
+  private readonly backend: LinalgBackend;
+  private readonly pair: FeaturePair;
+  private readonly V: Float64Array;
+  private readonly k: number;
+  private readonly modes: string[];
+  private readonly phi: Float32Array | Float64Array;
+  private top: Candidate[][];
+
+  constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
+    this.backend = getBackend(job.backend);
+    if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
+    this.pair = featurePair(job.model);
+    const s = assembleV(solution);
+    if (s.M !== this.pair.M) throw new Error(`score: solution has M = ${s.M}, features have ${this.pair.M}`);
+    this.V = s.V;
+    this.k = s.k;
+    this.modes = modeNames(s.k);
+    this.phi = job.model.precision === "float32" ? new Float32Array(job.blockRows * this.pair.M)
+      : new Float64Array(job.blockRows * this.pair.M);
+    this.top = this.modes.map(() => []);
+  }
+
+  scoreShard(shard: ShardDesc): void {
+    const t0 = Date.now();
+    const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
+    const K = 2 * this.k;
+    const M = this.pair.M;
+    const scores = new Float64Array(rows.rows * K);
+    const B = this.job.blockRows;
+    for (let s = 0; s < rows.rows; s += B) {
+      const r = Math.min(B, rows.rows - s);
+      phiBlock(this.backend, this.pair, rows.x.subarray(s * rows.dX, (s + r) * rows.dX),
+        rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi);
+      scores.set(scoreBlock(this.backend, this.phi, r, M, this.V, K), s * K);
+    }
+    const metaCols = this.job.xOpts.metadataColumns;
+    const columns: ParquetColumn[] = [
+      { name: "id", type: "string", values: rows.ids },
+      { name: "row", type: "int64", values: Array.from({ length: rows.rows }, (_, i) => rows.globalStart + i) },
+    ];
+    for (const c of metaCols) columns.push({ name: c, type: metaColumnType(rows.metadata[c]), values: rows.metadata[c] });
+    for (let j = 0; j < K; j++) {
+      const col = new Float64Array(rows.rows);
+      for (let i = 0; i < rows.rows; i++) col[i] = scores[i * K + j];
+      columns.push({ name: scoreColumn(this.modes[j]), type: "double", values: col });
+    }
+    const dir = path.join(this.job.tmpDir, "scores");
+    fs.mkdirSync(dir, { recursive: true });
+    const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
+    writeParquet(path.join(dir, name), columns);
+    const N = this.job.top;
+    for (let j = 0; j < K; j++) {
+      const order = Array.from({ length: rows.rows }, (_, i) => i)
+        .sort((a, b) => scores[b * K + j] - scores[a * K + j] || a - b)
+        .slice(0, N);
+      const cands = order.map((i) => {
+        const meta: Record<string, MetaValue> = {};
+        for (const c of metaCols) meta[c] = rows.metadata[c][i];
+        return { id: rows.ids[i], row: rows.globalStart + i, score: scores[i * K + j], metadata: meta };
+      });
+      this.top[j] = keepTop(this.top[j].concat(cands), N);
+    }
+    if (this.job.progress) {
+      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows -> ${name} ` +
+        `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
+    }
+  }
+
+  /** One element per mode: its key and the bundle's top-N candidates as JSON. */
+  finish(): { key: string; value: string }[] {
+    return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
+  }
+}
+
+/** CombineFn merging per-bundle candidate lists (JSON) into each mode's global top N. */
+const topCombine = (n: number) => ({
+  createAccumulator: (): Candidate[] => [],
+  addInput: (acc: Candidate[], input: string): Candidate[] => keepTop(acc.concat(JSON.parse(input) as Candidate[]), n),
+  mergeAccumulators: (accs: Iterable<Candidate[]>): Candidate[] => {
+    let out: Candidate[] = [];
+    for (const a of accs) out = keepTop(out.concat(a), n);
+    return out;
+  },
+  extractOutput: (acc: Candidate[]): string => JSON.stringify(keepTop(acc, n)),
+});
+
+/** Writes one mode's final top list where the driver collects it. */
+const writeTop = (tmpDir: string, mode: string, json: string): void => {
+  const dir = path.join(tmpDir, "top");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${mode}.json`), json);
+};
+
+export { ScoreWorker, Candidate, topCombine, writeTop, scoreColumn, metaColumnType };

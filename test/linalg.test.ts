@@ -1,0 +1,529 @@
+// One specification for both linalg backends: every method against straightforward reference loops on seeded
+// random matrices, then native-vs-portable agreement to rounding. The native suite fails (does not skip) when the
+// addon cannot load, unless SPEC_BEAM_ALLOW_NO_NATIVE=1.
+import assert from "node:assert/strict";
+import type { LinalgBackend, Vec } from "../linalg/backend";
+import { backendInfo, getBackend } from "../linalg/index";
+import { portableBackend } from "../linalg/portable";
+
+const SIZES = [1, 3, 17, 100];
+
+// Seeded uniform [-0.5, 0.5) (mulberry32), so failures reproduce.
+const makeRandom = (seed: number): (() => number) => {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+};
+
+const randomMatrix = (rand: () => number, r: number, c: number): Float64Array => {
+  const m = new Float64Array(r * c);
+  for (let i = 0; i < m.length; i++) m[i] = rand();
+  return m;
+};
+
+const randomSymmetric = (rand: () => number, n: number): Float64Array => {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = rand();
+      m[i * n + j] = v;
+      m[j * n + i] = v;
+    }
+  }
+  return m;
+};
+
+/** B^T B + n I: symmetric positive definite and well conditioned. */
+const randomSpd = (rand: () => number, n: number): Float64Array => {
+  const b = randomMatrix(rand, n, n);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? n : 0;
+      for (let k = 0; k < n; k++) s += b[k * n + i] * b[k * n + j];
+      a[i * n + j] = s;
+    }
+  }
+  return a;
+};
+
+/** Copy of a symmetric a whose strict lower triangle is overwritten, to show it is never read. */
+const withGarbageLower = (a: Float64Array, n: number): Float64Array => {
+  const g = Float64Array.from(a);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g[i * n + j] = 1e6 * (i - j) + 7;
+  return g;
+};
+
+const refGram = (a: Vec, rows: number, d: number): Float64Array => {
+  const g = new Float64Array(d * d);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) g[i * d + j] += a[r * d + i] * a[r * d + j];
+  }
+  return g;
+};
+
+/** Reference op(A) op(B) from the definition, element by element. */
+const refGemm = (a: Float64Array, b: Float64Array, m: number, k: number, n: number, ta: boolean,
+                 tb: boolean): Float64Array => {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+};
+
+const maxAbs = (x: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+  return m;
+};
+
+const assertClose = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void => {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const scale = Math.max(maxAbs(want), 1e-300);
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= tol * scale)) assert.fail(`${what}: element ${i} is ${got[i]}, expected ${want[i]} (tol ${tol})`);
+  }
+};
+
+/** max_j ||A v_j - l_j v_j|| / ||A||_max for k eigenpairs (vectors n x k, columns). */
+const eighResidual = (a: Float64Array, n: number, values: Float64Array, vectors: Float64Array): number => {
+  const k = values.length;
+  let worst = 0;
+  for (let j = 0; j < k; j++) {
+    let r2 = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = 0; p < n; p++) s += a[i * n + p] * vectors[p * k + j];
+      const e = s - values[j] * vectors[i * k + j];
+      r2 += e * e;
+    }
+    worst = Math.max(worst, Math.sqrt(r2));
+  }
+  return worst / Math.max(maxAbs(a), 1e-300);
+};
+
+const assertOrthonormalColumns = (v: Float64Array, n: number, k: number, tol: number): void => {
+  for (let p = 0; p < k; p++) {
+    for (let q = p; q < k; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += v[i * k + p] * v[i * k + q];
+      const want = p === q ? 1 : 0;
+      if (!(Math.abs(s - want) <= tol)) assert.fail(`columns ${p}, ${q}: dot ${s}, expected ${want}`);
+    }
+  }
+};
+
+/** Same eigenvectors up to sign: |<v, w>| = 1 for each column pair. */
+const assertSameColumnsUpToSign = (v: Float64Array, w: Float64Array, n: number, k: number, tol: number): void => {
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += v[i * k + j] * w[i * k + j];
+    if (!(Math.abs(Math.abs(s) - 1) <= tol)) assert.fail(`column ${j}: |<v, w>| = ${Math.abs(s)}, expected 1`);
+  }
+};
+
+const refRff = (x: Vec, rows: number, d: number, omega: Float64Array, m: number): Float64Array => {
+  const out = new Float64Array(rows * 2 * m);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < m; j++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += x[r * d + k] * omega[k * m + j];
+      out[r * 2 * m + j] = Math.cos(z) / Math.sqrt(m);
+      out[r * 2 * m + m + j] = Math.sin(z) / Math.sqrt(m);
+    }
+  }
+  return out;
+};
+
+const allowNoNative = process.env.SPEC_BEAM_ALLOW_NO_NATIVE === "1";
+
+const loadNative = (): LinalgBackend | undefined => {
+  try {
+    return getBackend("native");
+  } catch (e) {
+    if (allowNoNative) return undefined;
+    throw e;
+  }
+};
+
+const suites = [
+  { label: "portable", load: (): LinalgBackend | undefined => portableBackend },
+  { label: "native", load: loadNative },
+];
+
+for (const suite of suites) {
+  describe(`linalg ${suite.label} backend`, function () {
+    let b: LinalgBackend = portableBackend;
+    before(function () {
+      const got = suite.load();
+      if (got === undefined) this.skip();
+      else b = got;
+    });
+
+    it("reports its own name", () => {
+      assert.equal(b.name, suite.label);
+      assert.equal(backendInfo(b).name, suite.label);
+    });
+
+    describe("syrkAccumulate", () => {
+      for (const d of SIZES) {
+        for (const rows of [1, 5, 130, 257]) {
+          it(`f64 d=${d} rows=${rows}: adds A^T A into the upper triangle only`, () => {
+            const rand = makeRandom(d * 1000 + rows);
+            const a = randomMatrix(rand, rows, d);
+            const acc0 = randomMatrix(rand, d, d);
+            const acc = Float64Array.from(acc0);
+            b.syrkAccumulate(acc, a, rows, d);
+            const g = refGram(a, rows, d);
+            for (let i = 0; i < d; i++) {
+              for (let j = 0; j < d; j++) {
+                const idx = i * d + j;
+                if (j < i) assert.equal(acc[idx], acc0[idx], `lower (${i}, ${j}) was written`);
+                else if (!(Math.abs(acc[idx] - (acc0[idx] + g[idx])) <= 1e-12 * rows)) {
+                  assert.fail(`(${i}, ${j}): ${acc[idx]} != ${acc0[idx] + g[idx]}`);
+                }
+              }
+            }
+          });
+        }
+        it(`f32 d=${d}: matches the f64 Gram of the same values to f32 rounding`, () => {
+          const rand = makeRandom(d + 77);
+          const rows = 300;
+          const a = Float32Array.from(randomMatrix(rand, rows, d));
+          const acc = new Float64Array(d * d);
+          b.syrkAccumulate(acc, a, rows, d);
+          const g = refGram(a, rows, d);
+          for (let i = 0; i < d; i++) {
+            for (let j = i; j < d; j++) {
+              // f32 sums of `rows` products of magnitude <= 0.25: error well below rows * 0.25 * 1e-6.
+              if (!(Math.abs(acc[i * d + j] - g[i * d + j]) <= rows * 0.25 * 1e-6)) {
+                assert.fail(`(${i}, ${j}): ${acc[i * d + j]} != ${g[i * d + j]}`);
+              }
+            }
+            for (let j = 0; j < i; j++) assert.equal(acc[i * d + j], 0);
+          }
+        });
+      }
+      it("two calls accumulate the sum of both Gram matrices", () => {
+        const rand = makeRandom(5);
+        const d = 9;
+        const a1 = randomMatrix(rand, 40, d);
+        const a2 = randomMatrix(rand, 23, d);
+        const acc = new Float64Array(d * d);
+        b.syrkAccumulate(acc, a1, 40, d);
+        b.syrkAccumulate(acc, a2, 23, d);
+        const g1 = refGram(a1, 40, d);
+        const g2 = refGram(a2, 23, d);
+        for (let i = 0; i < d; i++) {
+          for (let j = i; j < d; j++) assert.ok(Math.abs(acc[i * d + j] - g1[i * d + j] - g2[i * d + j]) < 1e-12);
+        }
+      });
+      it("rejects an accumulator that is too small, naming the sizes", () => {
+        assert.throws(() => b.syrkAccumulate(new Float64Array(8), new Float64Array(9), 3, 3), /needs d\*d = 9/);
+        assert.throws(() => b.syrkAccumulate(new Float64Array(9), new Float64Array(8), 3, 3), /needs rows\*d = 9/);
+      });
+    });
+
+    describe("gemm", () => {
+      const shapes = [[1, 1, 1], [3, 17, 1], [17, 3, 100], [100, 17, 3]];
+      for (const s of shapes) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            it(`m=${s[0]} k=${s[1]} n=${s[2]} transA=${ta} transB=${tb}`, () => {
+              const rand = makeRandom(s[0] * 31 + s[1] * 7 + s[2] + (ta ? 1000 : 0) + (tb ? 2000 : 0));
+              const a = randomMatrix(rand, s[0], s[1]);
+              const bm = randomMatrix(rand, s[1], s[2]);
+              const c = b.gemm(a, bm, s[0], s[1], s[2], ta, tb);
+              assertClose(c, refGemm(a, bm, s[0], s[1], s[2], ta, tb), 1e-13 * s[1], "C");
+            });
+          }
+        }
+      }
+      it("defaults to no transposes", () => {
+        const rand = makeRandom(11);
+        const a = randomMatrix(rand, 4, 5);
+        const bm = randomMatrix(rand, 5, 6);
+        assertClose(b.gemm(a, bm, 4, 5, 6), refGemm(a, bm, 4, 5, 6, false, false), 1e-14, "C");
+      });
+    });
+
+    describe("cholesky", () => {
+      for (const n of SIZES) {
+        it(`n=${n}: upper U with U^T U = A, reading only the upper triangle`, () => {
+          const a = randomSpd(makeRandom(n + 3), n);
+          const u = b.cholesky(withGarbageLower(a, n), n);
+          for (let i = 0; i < n; i++) {
+            assert.ok(u[i * n + i] > 0, `diagonal ${i} not positive`);
+            for (let j = 0; j < i; j++) assert.equal(u[i * n + j], 0, `lower (${i}, ${j}) not zero`);
+          }
+          assertClose(refGemm(u, u, n, n, n, true, false), a, 1e-13, "U^T U");
+        });
+      }
+      it("throws on a matrix that is not positive definite", () => {
+        const n = 3;
+        const a = new Float64Array([2, 1, 0, 1, 2, 3, 0, 3, 1]);  // det < 0
+        assert.throws(() => b.cholesky(a, n), /not positive definite/);
+        assert.throws(() => b.cholesky(new Float64Array([-1]), 1), /not positive definite/);
+      });
+    });
+
+    describe("eigh", () => {
+      for (const n of SIZES) {
+        it(`n=${n}: ascending values, orthonormal vectors, small residual, upper triangle only`, () => {
+          const a = randomSymmetric(makeRandom(n + 101), n);
+          const r = b.eigh(withGarbageLower(a, n), n);
+          assert.equal(r.values.length, n);
+          assert.equal(r.vectors.length, n * n);
+          for (let i = 1; i < n; i++) assert.ok(r.values[i - 1] <= r.values[i], `values not ascending at ${i}`);
+          let trace = 0;
+          let sum = 0;
+          for (let i = 0; i < n; i++) {
+            trace += a[i * n + i];
+            sum += r.values[i];
+          }
+          assert.ok(Math.abs(trace - sum) < 1e-12 * n, `sum of eigenvalues ${sum} != trace ${trace}`);
+          assertOrthonormalColumns(r.vectors, n, n, 1e-12);
+          assert.ok(eighResidual(a, n, r.values, r.vectors) < 1e-12 * n);
+        });
+      }
+      it("recovers a known spectrum Q diag(l) Q^T", () => {
+        const n = 17;
+        // Q from the eigenvectors of an unrelated symmetric matrix, spectrum chosen here.
+        const q = portableBackend.eigh(randomSymmetric(makeRandom(9), n), n).vectors;
+        const l = Float64Array.from({ length: n }, (_, i) => (i - 5) * 1.5);
+        const a = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let k = 0; k < n; k++) s += q[i * n + k] * l[k] * q[j * n + k];
+            a[i * n + j] = s;
+          }
+        }
+        assertClose(b.eigh(a, n).values, l, 1e-13, "eigenvalues");
+      });
+    });
+
+    describe("eighRange", () => {
+      for (const n of SIZES) {
+        const ranges = [[0, 0], [n - 1, n - 1], [0, Math.min(2, n - 1)], [Math.max(0, n - 4), n - 1],
+          [Math.floor(n / 3), Math.floor((2 * n) / 3)]];
+        for (const rg of ranges) {
+          it(`n=${n} il=${rg[0]} iu=${rg[1]}: the matching slice of eigh`, () => {
+            const a = randomSymmetric(makeRandom(n + 202), n);
+            const full = b.eigh(a, n);
+            const r = b.eighRange(withGarbageLower(a, n), n, rg[0], rg[1]);
+            const k = rg[1] - rg[0] + 1;
+            assertClose(r.values, full.values.slice(rg[0], rg[1] + 1), 1e-12, "values");
+            const slice = new Float64Array(n * k);
+            for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) slice[i * k + j] = full.vectors[i * n + rg[0] + j];
+            assertSameColumnsUpToSign(r.vectors, slice, n, k, 1e-9);
+            assert.ok(eighResidual(a, n, r.values, r.vectors) < 1e-12 * n);
+          });
+        }
+      }
+      it("rejects an index range outside 0..n-1", () => {
+        const a = randomSymmetric(makeRandom(1), 4);
+        assert.throws(() => b.eighRange(a, 4, 2, 4), /0 <= il <= iu < n = 4/);
+        assert.throws(() => b.eighRange(a, 4, 3, 2), /0 <= il <= iu < n = 4/);
+      });
+    });
+
+    describe("eig", () => {
+      for (const n of SIZES) {
+        it(`n=${n}: every (possibly complex) eigenpair satisfies A v = l v`, () => {
+          const a = randomMatrix(makeRandom(n + 303), n, n);
+          const r = b.eig(a, n);
+          assert.equal(r.re.length, n);
+          assert.equal(r.im.length, n);
+          let sumRe = 0;
+          let sumIm = 0;
+          let trace = 0;
+          for (let i = 0; i < n; i++) {
+            sumRe += r.re[i];
+            sumIm += r.im[i];
+            trace += a[i * n + i];
+          }
+          assert.ok(Math.abs(sumRe - trace) < 1e-10 * n && Math.abs(sumIm) < 1e-10 * n, "trace");
+          const v = r.vectors;
+          for (let j = 0; j < n; j++) {
+            // Complex pair (j, j+1): vector vr + i vi for l = re + i im, its conjugate is the next pair member.
+            const complex = r.im[j] !== 0;
+            if (complex) assert.ok(j + 1 < n && r.im[j + 1] === -r.im[j], `unpaired complex eigenvalue at ${j}`);
+            let num = 0;
+            let den = 0;
+            for (let i = 0; i < n; i++) {
+              let sr = 0;
+              let si = 0;
+              for (let p = 0; p < n; p++) {
+                sr += a[i * n + p] * v[p * n + j];
+                if (complex) si += a[i * n + p] * v[p * n + j + 1];
+              }
+              const vr = v[i * n + j];
+              const vi = complex ? v[i * n + j + 1] : 0;
+              const er = sr - (r.re[j] * vr - r.im[j] * vi);
+              const ei = si - (r.re[j] * vi + r.im[j] * vr);
+              num += er * er + ei * ei;
+              den += vr * vr + vi * vi;
+            }
+            assert.ok(den > 0, `eigenvector ${j} is zero`);
+            assert.ok(Math.sqrt(num / den) < 1e-10 * n, `residual ${Math.sqrt(num / den)} for eigenpair ${j}`);
+            if (complex) j++;
+          }
+        });
+      }
+      it("finds +-i for a 2x2 rotation", () => {
+        const r = b.eig(new Float64Array([0, -1, 1, 0]), 2);
+        assertClose(Array.from(r.re), [0, 0], 1e-15, "re");
+        assertClose(Array.from(r.im).sort((p, q) => p - q), [-1, 1], 1e-15, "im");
+      });
+    });
+
+    describe("rffFeatures", () => {
+      const cases = [
+        { rows: 1, d: 1, m: 1 }, { rows: 3, d: 17, m: 3 }, { rows: 17, d: 3, m: 100 }, { rows: 300, d: 17, m: 17 },
+      ];
+      for (const c of cases) {
+        for (const x32 of [false, true]) {
+          for (const o32 of [false, true]) {
+            it(`rows=${c.rows} d=${c.d} m=${c.m} x ${x32 ? "f32" : "f64"} out ${o32 ? "f32" : "f64"}`, () => {
+              const rand = makeRandom(c.rows * 13 + c.d * 5 + c.m);
+              const x64 = randomMatrix(rand, c.rows, c.d).map((v) => 4 * v);
+              const x: Vec = x32 ? Float32Array.from(x64) : x64;
+              const omega = randomMatrix(rand, c.d, c.m).map((v) => 6 * v);
+              const out: Vec = o32 ? new Float32Array(c.rows * 2 * c.m) : new Float64Array(c.rows * 2 * c.m);
+              b.rffFeatures(x, c.rows, c.d, omega, c.m, out);
+              // The reference uses the same (f32-rounded) inputs; f64 outputs must match Math.cos/sin closely.
+              assertClose(out, refRff(x, c.rows, c.d, omega, c.m), o32 ? 1e-7 : 1e-12, "features");
+            });
+          }
+        }
+      }
+      it("matches Math.cos / Math.sin to 1e-12 on projections up to |z| ~ 100", () => {
+        const rows = 64;
+        const m = 257;
+        const rand = makeRandom(4242);
+        const x = randomMatrix(rand, rows, 1).map((v) => 200 * v);
+        const omega = randomMatrix(rand, 1, m).map((v) => 2 * v + 1);
+        const out = new Float64Array(rows * 2 * m);
+        b.rffFeatures(x, rows, 1, omega, m, out);
+        const s = Math.sqrt(m);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < m; j++) {
+            const z = x[r] * omega[j];
+            assert.ok(Math.abs(out[r * 2 * m + j] * s - Math.cos(z)) < 1e-12, `cos(${z})`);
+            assert.ok(Math.abs(out[r * 2 * m + m + j] * s - Math.sin(z)) < 1e-12, `sin(${z})`);
+          }
+        }
+      });
+      it("rejects an output array that is too small", () => {
+        assert.throws(() => b.rffFeatures(new Float64Array(6), 3, 2, new Float64Array(8), 4, new Float64Array(23)),
+          /needs rows\*2m = 24/);
+      });
+    });
+  });
+}
+
+describe("linalg native agrees with portable to rounding", function () {
+  let native: LinalgBackend = portableBackend;
+  const p = portableBackend;
+  before(function () {
+    const got = loadNative();
+    if (got === undefined) this.skip();
+    else native = got;
+  });
+
+  it("SYRK f64 to 1e-10 and f32 to 1e-5 relative (d=100, 1000 rows)", () => {
+    const rand = makeRandom(77);
+    const d = 100;
+    const rows = 1000;
+    const a = randomMatrix(rand, rows, d);
+    const accP = new Float64Array(d * d);
+    const accN = new Float64Array(d * d);
+    p.syrkAccumulate(accP, a, rows, d);
+    native.syrkAccumulate(accN, a, rows, d);
+    assertClose(accN, accP, 1e-10, "f64");
+    const a32 = Float32Array.from(a);
+    const acc32 = new Float64Array(d * d);
+    native.syrkAccumulate(acc32, a32, rows, d);
+    assertClose(acc32, accP, 1e-5, "f32");
+  });
+
+  it("gemm, cholesky, eigh, eighRange and rff to 1e-10 (n=100)", () => {
+    const rand = makeRandom(78);
+    const n = 100;
+    const a = randomMatrix(rand, n, n);
+    const bm = randomMatrix(rand, n, n);
+    assertClose(native.gemm(a, bm, n, n, n, true, false), p.gemm(a, bm, n, n, n, true, false), 1e-10, "gemm");
+    const spd = randomSpd(rand, n);
+    assertClose(native.cholesky(spd, n), p.cholesky(spd, n), 1e-10, "cholesky");
+    const sym = randomSymmetric(rand, n);
+    const en = native.eigh(sym, n);
+    const ep = p.eigh(sym, n);
+    assertClose(en.values, ep.values, 1e-10, "eigh values");
+    assertSameColumnsUpToSign(en.vectors, ep.vectors, n, n, 1e-8);
+    const rn = native.eighRange(sym, n, 90, 99);
+    const rp = p.eighRange(sym, n, 90, 99);
+    assertClose(rn.values, rp.values, 1e-10, "eighRange values");
+    assertSameColumnsUpToSign(rn.vectors, rp.vectors, n, 10, 1e-8);
+    const omega = randomMatrix(rand, n, 50);
+    const on = new Float64Array(n * 100);
+    const op = new Float64Array(n * 100);
+    native.rffFeatures(a, n, n, omega, 50, on);
+    p.rffFeatures(a, n, n, omega, 50, op);
+    assertClose(on, op, 1e-10, "rff");
+  });
+
+  it("eig eigenvalues agree as a multiset", () => {
+    const n = 17;
+    const a = randomMatrix(makeRandom(79), n, n);
+    const key = (re: Float64Array, im: Float64Array): number[][] =>
+      Array.from(re, (v, i) => [v, im[i]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const kn = key(native.eig(a, n).re, native.eig(a, n).im);
+    const kp = key(p.eig(a, n).re, p.eig(a, n).im);
+    for (let i = 0; i < n; i++) {
+      assert.ok(Math.abs(kn[i][0] - kp[i][0]) < 1e-10 && Math.abs(kn[i][1] - kp[i][1]) < 1e-10, `eigenvalue ${i}`);
+    }
+  });
+});
+
+describe("linalg getBackend", () => {
+  it("returns the portable backend when asked", () => {
+    assert.equal(getBackend("portable"), portableBackend);
+  });
+  it("rejects an unknown choice, naming it", () => {
+    assert.throws(() => getBackend("gpu" as "auto"), /"gpu" is not one of auto, native, portable/);
+  });
+  it("lets SPEC_BEAM_BACKEND override auto", () => {
+    const saved = process.env.SPEC_BEAM_BACKEND;
+    try {
+      process.env.SPEC_BEAM_BACKEND = "portable";
+      assert.equal(getBackend("auto").name, "portable");
+      process.env.SPEC_BEAM_BACKEND = "bogus";
+      assert.throws(() => getBackend(), /SPEC_BEAM_BACKEND = "bogus"/);
+    } finally {
+      if (saved === undefined) delete process.env.SPEC_BEAM_BACKEND;
+      else process.env.SPEC_BEAM_BACKEND = saved;
+    }
+  });
+  it("reports OpenBLAS details for the native backend", function () {
+    const nb = loadNative();
+    if (nb === undefined) this.skip();
+    else {
+      const info = backendInfo(nb);
+      assert.match(info.openblasConfig ?? "", /OpenBLAS/);
+      assert.ok((info.openblasCoreType ?? "").length > 0);
+      assert.ok((info.threads ?? 0) >= 1);
+    }
+  });
+});

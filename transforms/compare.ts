@@ -1,0 +1,95 @@
+// The compare job graph (design.md "Data flow"): shard descriptors -> Gram partial tiles (bytes) -> combine per
+// tile -> solve on one worker -> eigenvector chunks as a side input -> scores per shard + top-N per mode.
+// Every large value crosses stage boundaries as bytes with an explicit byte coder, in elements <= ~2 MB.
+import * as beam from "apache-beam";
+import * as internal from "apache-beam/transforms/internal";
+import type { KV } from "apache-beam/values";
+import * as stages from "../stages/index";
+import * as support from "./support";
+import type { JobSpec } from "../stages/job";
+import type { ShardDesc } from "../pipelines/plan";
+import { registerWorkerModules } from "./register";
+
+type Bytes = KV<string, Uint8Array>;
+
+interface GramFnState {
+  worker?: stages.GramWorker;
+}
+
+const gramFn = (job: JobSpec): beam.DoFn<ShardDesc, Bytes> & GramFnState => ({
+  startBundle() {
+    this.worker = undefined;
+  },
+  process(shard: ShardDesc) {
+    if (this.worker === undefined) this.worker = new stages.GramWorker(job);
+    this.worker.addShard(shard);
+  },
+  finishBundle() {
+    const w = this.worker;
+    this.worker = undefined;
+    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+  },
+});
+
+interface ScoreFnState {
+  worker?: stages.ScoreWorker;
+}
+
+interface ScoreContext {
+  solution: beam.SideInputParam<Bytes, Iterable<Bytes>, Iterable<Bytes>>;
+}
+
+const scoreFn = (job: JobSpec): beam.DoFn<ShardDesc, KV<string, string>, ScoreContext> & ScoreFnState => ({
+  startBundle() {
+    this.worker = undefined;
+  },
+  process(shard: ShardDesc, ctx: ScoreContext) {
+    if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
+    this.worker.scoreShard(shard);
+  },
+  finishBundle() {
+    const w = this.worker;
+    this.worker = undefined;
+    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+  },
+});
+
+/** Builds the graph; results land as files in job.tmpDir (workers cannot update driver variables). */
+const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void => {
+  registerWorkerModules();
+  const bytesCoder = (name: string) =>
+    beam.withName(name, internal.withCoderInternal<Bytes>(support.kvBytesCoder()));
+  const shardPc = root.apply(beam.withName("plan-shards", beam.create(shards)));
+
+  const partials = shardPc
+    .apply(beam.withName("gram-partials", beam.parDo(gramFn(job))))
+    .apply(bytesCoder("gram-partials-coder"));
+  const summed = partials
+    .apply(beam.withName("sum-tiles", internal.combinePerKey(stages.sumBytes)))
+    .apply(bytesCoder("sum-tiles-coder")) as beam.PCollection<Bytes>;
+
+  const solution = root
+    .apply(beam.withName("solve-trigger", beam.create([0])))
+    .apply(beam.withName("solve", beam.parDo(
+      {
+        process(_unused: number, ctx: { tiles: beam.SideInputParam<Bytes, Iterable<Bytes>, Iterable<Bytes>> }) {
+          return stages.solveTiles(job, ctx.tiles.lookup());
+        },
+      },
+      { tiles: beam.iterableSideInput(summed) },
+    )))
+    .apply(bytesCoder("solution-coder")) as beam.PCollection<Bytes>;
+
+  shardPc
+    .apply(beam.withName("score", beam.parDo(scoreFn(job), { solution: beam.iterableSideInput(solution) })))
+    .apply(beam.withName("score-coder", internal.withCoderInternal(support.kvStringCoder())))
+    .apply(beam.withName("top-per-mode", internal.combinePerKey(stages.topCombine(job.top))))
+    .apply(beam.withName("top-coder", internal.withCoderInternal(support.kvStringCoder())))
+    .apply(beam.withName("write-top", beam.parDo({
+      process(kv: KV<string, string>) {
+        stages.writeTop(job.tmpDir, kv.key, kv.value);
+      },
+    })));
+};
+
+export { compareGraph };
