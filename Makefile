@@ -45,7 +45,7 @@ lint: deps
 	npx eslint .
 
 test: build testdeps lint
-	npx mocha
+	npx mocha 'dist/test/**/*.test.js'
 
 demo: build
 	node dist/pipelines/cli.js demo --out out/demo

@@ -2,10 +2,17 @@
 // (Node >= 20.19), typed via `typeof import(...)` so no ESM import statement is emitted.
 // Only its synchronous building blocks are used: footer/metadata parsing, page headers,
 // decompression and flat-column decoding. Its async row API is not usable inside DoFns.
-import type {
-  ColumnDecoder, ColumnMetaData, CompressionCodec, Compressors, DecodedArray, FileMetaData, PageHeader, SchemaElement,
-  SchemaTree,
-} from "hyparquet" with { "resolution-mode": "import" };
+// Local aliases rather than `import type` + `export type { ... }`: ts-closure-transform turns a
+// re-export of imported types into a runtime require of the (nonexistent) type module.
+type ColumnMetaData = import("hyparquet", { with: { "resolution-mode": "import" } }).ColumnMetaData;
+type CompressionCodec = import("hyparquet", { with: { "resolution-mode": "import" } }).CompressionCodec;
+type Compressors = import("hyparquet", { with: { "resolution-mode": "import" } }).Compressors;
+type DecodedArray = import("hyparquet", { with: { "resolution-mode": "import" } }).DecodedArray;
+type FileMetaData = import("hyparquet", { with: { "resolution-mode": "import" } }).FileMetaData;
+type PageHeader = import("hyparquet", { with: { "resolution-mode": "import" } }).PageHeader;
+type SchemaElement = import("hyparquet", { with: { "resolution-mode": "import" } }).SchemaElement;
+type SchemaTree = import("hyparquet", { with: { "resolution-mode": "import" } }).SchemaTree;
+type ColumnDecoder = import("hyparquet/src/types.js", { with: { "resolution-mode": "import" } }).ColumnDecoder;
 
 const metadataModule = require("hyparquet/src/metadata.js") as typeof import("hyparquet/src/metadata.js", {
   with: { "resolution-mode": "import" },

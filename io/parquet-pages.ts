@@ -1,17 +1,24 @@
 // Walks the pages of one column chunk: header, then the (decompressed) payload. Bytes are
 // fetched lazily in windows, so reading the first row for `inspect` does not pull a whole
-// row group, while a full read is a single ranged read.
+// row group, while a full read is a single ranged read. DuckDB writes one page of up to
+// ~100 MB per list column chunk, hence `prefix`: the levels at the start of a page without
+// decompressing the rest.
 import type { ByteSource } from "./bytes";
-import { decompress } from "./compression";
+import { decompress, snappyDecompress } from "./compression";
 import type { Codec } from "./compression";
 import { parquetHeader } from "./hyparquet";
 import type { ColumnMetaData, PageHeader } from "./hyparquet";
 
 interface Page {
   header: PageHeader;
-  // Data page v1 and dictionary pages: the whole page, decompressed. Data page v2: the
-  // levels (never compressed) followed by the decompressed values.
+  // Data page v1 and dictionary pages: the page decompressed. Data page v2: the levels
+  // (never compressed) followed by the decompressed values.
   data: Uint8Array;
+}
+
+interface PageRef {
+  header: PageHeader;
+  bodyPos: number;
 }
 
 const chunkRange = (meta: ColumnMetaData): { start: number; length: number } => {
@@ -20,7 +27,7 @@ const chunkRange = (meta: ColumnMetaData): { start: number; length: number } => 
 };
 
 class PageCursor {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private bufStart = 0;
   private pos: number;
   private readonly end: number;
@@ -40,32 +47,37 @@ class PageCursor {
     if (pos < this.bufStart || pos + length > have) {
       const want = Math.min(this.end - pos, Math.max(length, this.window));
       if (want < length) throw new Error(`page at byte ${pos} runs past the end of its column chunk`);
-      this.buf = this.src.read(pos, want);
+      const b = this.src.read(pos, want);
+      this.buf = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       this.bufStart = pos;
     }
     return this.buf.subarray(pos - this.bufStart, pos - this.bufStart + length);
   }
 
-  next(): Page | undefined {
+  // The next page header; the cursor moves past the page body.
+  nextHeader(): PageRef | undefined {
     if (this.pos >= this.end) return undefined;
-    // Page headers are small unless they carry large string statistics; grow until it parses.
+    // Headers are small unless they carry long string statistics: grow until one parses.
     let headerBytes = Math.min(this.end - this.pos, 4096);
-    let header: PageHeader;
-    let headerLength: number;
     for (;;) {
       const bytes = this.ensure(this.pos, headerBytes);
       const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
       try {
-        header = parquetHeader(reader);
-        headerLength = reader.offset;
-        if (headerLength <= bytes.byteLength) break;
+        const header = parquetHeader(reader);
+        const ref = { header: header, bodyPos: this.pos + reader.offset };
+        this.pos = ref.bodyPos + header.compressed_page_size;
+        if (this.pos > this.end) throw new Error(`page at byte ${ref.bodyPos} runs past the end of its column chunk`);
+        return ref;
       } catch (e) {
         if (headerBytes >= this.end - this.pos) throw new Error(`unreadable page header at byte ${this.pos}: ${(e as Error).message}`);
       }
       headerBytes = Math.min(this.end - this.pos, headerBytes * 4);
     }
-    const body = this.ensure(this.pos + headerLength, header.compressed_page_size);
-    this.pos += headerLength + header.compressed_page_size;
+  }
+
+  body(ref: PageRef): Page {
+    const header = ref.header;
+    const body = this.ensure(ref.bodyPos, header.compressed_page_size);
     const codec = this.meta.codec as Codec;
     const v2 = header.data_page_header_v2;
     if (header.type === "DATA_PAGE_V2" && v2) {
@@ -79,7 +91,30 @@ class PageCursor {
     }
     return { header: header, data: decompress(codec, body, header.uncompressed_page_size) };
   }
+
+  // At least the first `want` bytes of the decompressed page (v1 layout), or all of it.
+  prefix(ref: PageRef, want: number): Uint8Array {
+    const header = ref.header;
+    const codec = this.meta.codec as Codec;
+    const isV2 = header.type === "DATA_PAGE_V2";
+    if (codec === "UNCOMPRESSED" || isV2) {
+      return this.ensure(ref.bodyPos, Math.min(header.compressed_page_size, want));
+    }
+    if (codec !== "SNAPPY") return this.body(ref).data;
+    // Snappy never expands input by more than ~1/6 on literals; grow on a short prefix.
+    let take = Math.min(header.compressed_page_size, Math.ceil(want * 1.2) + 64);
+    for (;;) {
+      const out = snappyDecompress(this.ensure(ref.bodyPos, take), header.uncompressed_page_size, want);
+      if (out.length >= want || take >= header.compressed_page_size) return out;
+      take = Math.min(header.compressed_page_size, take * 2);
+    }
+  }
+
+  next(): Page | undefined {
+    const ref = this.nextHeader();
+    return ref ? this.body(ref) : undefined;
+  }
 }
 
 export { PageCursor, chunkRange };
-export type { Page };
+export type { Page, PageRef };

@@ -74,5 +74,31 @@ const decodeHybrid = (
   return p;
 };
 
-export { bitWidthOf, decodeHybrid };
+// True when the first `count` values are all `value` and encoded as RLE runs only: the usual
+// definition levels of a column without nulls, recognised without decoding millions of entries.
+const isConstantRuns = (bytes: Uint8Array, start: number, end: number, bitWidth: number, count: number, value: number): boolean => {
+  let p = start;
+  let n = 0;
+  const valueBytes = (bitWidth + 7) >>> 3;
+  while (n < count) {
+    if (p >= end) return false;
+    let header = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[p++];
+      header += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    if (header % 2 === 1) return false;
+    let v = 0;
+    for (let i = 0; i < valueBytes; i++) v += bytes[p + i] * 2 ** (8 * i);
+    p += valueBytes;
+    if (v !== value) return false;
+    n += header / 2;
+  }
+  return true;
+};
+
+export { bitWidthOf, decodeHybrid, isConstantRuns };
 export type { IntArray };

@@ -20,7 +20,6 @@ type NativeModule = typeof import("./native");
 let nativeModule: NativeModule | undefined;
 const loadNativeModule = (): NativeModule => {
   if (nativeModule === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     nativeModule = require("./native") as NativeModule;
   }
   return nativeModule;

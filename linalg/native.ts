@@ -50,7 +50,6 @@ const loadAddon = (): Addon => {
     throw loadError;
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(found) as Addon;
     return addon;
   } catch (e) {

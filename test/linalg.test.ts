@@ -297,6 +297,25 @@ for (const suite of suites) {
           assert.ok(eighResidual(a, n, r.values, r.vectors) < 1e-12 * n);
         });
       }
+      it("handles repeated eigenvalues and the zero matrix (orthonormal vectors, small residual)", () => {
+        const n = 17;
+        // I + u u^T: eigenvalue 1 with multiplicity n-1 and 1 + |u|^2 once.
+        const u = randomMatrix(makeRandom(21), n, 1);
+        const a = new Float64Array(n * n);
+        let uu = 0;
+        for (let i = 0; i < n; i++) {
+          uu += u[i] * u[i];
+          for (let j = 0; j < n; j++) a[i * n + j] = (i === j ? 1 : 0) + u[i] * u[j];
+        }
+        const r = b.eigh(a, n);
+        const want = Float64Array.from({ length: n }, (_, i) => (i === n - 1 ? 1 + uu : 1));
+        assertClose(r.values, want, 1e-13, "values");
+        assertOrthonormalColumns(r.vectors, n, n, 1e-12);
+        assert.ok(eighResidual(a, n, r.values, r.vectors) < 1e-12 * n);
+        const z = b.eigh(new Float64Array(25), 5);
+        assertClose(z.values, new Float64Array(5), 0, "zero matrix values");
+        assertOrthonormalColumns(z.vectors, 5, 5, 1e-15);
+      });
       it("recovers a known spectrum Q diag(l) Q^T", () => {
         const n = 17;
         // Q from the eigenvectors of an unrelated symmetric matrix, spectrum chosen here.

@@ -17,8 +17,8 @@ import type { Problem } from "./spec-fixtures";
 
 const ETAS = [0.5, 1, 2];
 
-// Two embeddings of the same 90 samples with different cluster structure: X has 4 clusters, Y has 3.
-const N = 90;
+// Two embeddings of the same 60 samples with different cluster structure: X has 4 clusters, Y has 3.
+const N = 60;
 const DX = 6;
 const DY = 9;
 const X = clustered(11, N, DX, 4, 3, 1).x;
@@ -100,16 +100,16 @@ for (const bc of backendCases) {
         }
         throw e;
       }
-      // M = 2 * (100 + 60) = 320 > n = 90: Gamma has M - n zero eigenvalues.
-      const fx = makeFeatureMap({ kernel: "gaussian", d: DX, m: 100, sigma: SIGMA_X, seed: 7, stream: "x" });
-      const fy = makeFeatureMap({ kernel: "gaussian", d: DY, m: 60, sigma: SIGMA_Y, seed: 7, stream: "y" });
+      // M = 2 * (40 + 30) = 140 > n = 60: Gamma has M - n zero eigenvalues.
+      const fx = makeFeatureMap({ kernel: "gaussian", d: DX, m: 40, sigma: SIGMA_X, seed: 7, stream: "x" });
+      const fy = makeFeatureMap({ kernel: "gaussian", d: DY, m: 30, sigma: SIGMA_Y, seed: 7, stream: "y" });
       ctx.gauss = buildPhi(be(), fx, fy, X, Y, N);
-      // M = 2 * (40 + 30) = 140 < n = 200: Lambda has n - M zero eigenvalues.
-      const tx = clustered(21, 200, DX, 5, 3, 1).x;
-      const ty = clustered(22, 200, DY, 2, 3, 1).x;
-      const gx = makeFeatureMap({ kernel: "gaussian", d: DX, m: 40, sigma: SIGMA_X, seed: 8, stream: "x" });
-      const gy = makeFeatureMap({ kernel: "gaussian", d: DY, m: 30, sigma: SIGMA_Y, seed: 8, stream: "y" });
-      ctx.tall = buildPhi(be(), gx, gy, tx, ty, 200);
+      // M = 2 * (20 + 15) = 70 < n = 150: Lambda has n - M zero eigenvalues.
+      const tx = clustered(21, 150, DX, 5, 3, 1).x;
+      const ty = clustered(22, 150, DY, 2, 3, 1).x;
+      const gx = makeFeatureMap({ kernel: "gaussian", d: DX, m: 20, sigma: SIGMA_X, seed: 8, stream: "x" });
+      const gy = makeFeatureMap({ kernel: "gaussian", d: DY, m: 15, sigma: SIGMA_Y, seed: 8, stream: "y" });
+      ctx.tall = buildPhi(be(), gx, gy, tx, ty, 150);
     });
 
     it("O1 nonzero eig(Gamma) = nonzero eig of (1/n)(Phi_X Phi_X^T - eta Phi_Y Phi_Y^T), eta in {0.5, 1, 2}", () => {
@@ -305,7 +305,7 @@ for (const bc of backendCases) {
           gy[i * d + t] = 10 * centres[(g === 1 ? 0 : g) * d + t] + 0.1 * rng.normal();
         }
       }
-      const maps = makeMaps("gaussian", d, d, 400, 2, 2, 9);
+      const maps = makeMaps("gaussian", d, d, 100, 2, 2, 9);
       const pg = buildPhi(be(), maps.fx, maps.fy, gx, gy, n);
       const sg = solveProblem(be(), pg, 1, "cholesky", 2);
       assert.ok(Math.abs(sg.positive.values[0] - ac) < 0.03, `RFF lambda_max = ${sg.positive.values[0]}`);
@@ -385,7 +385,7 @@ for (const bc of backendCases) {
     });
 
     it("O11 power iteration returns the spectral radius; the eigenvalue gradient matches finite differences", () => {
-      const b = 64;
+      const b = 40;
       const dx = 8;
       const dyIn = 6;
       const dy = 5;
@@ -475,7 +475,7 @@ for (const bc of backendCases) {
         prev = t;
       }
       // the same limits through the RFF features and the diagnostics (top eigenvalue of C_XX)
-      const m = 1600;
+      const m = 150;
       const viaRff = (sigma: number): number => {
         const fx = makeFeatureMap({ kernel: "gaussian", d: DX, m: m, sigma: sigma, seed: 4, stream: "x" });
         const fy = makeFeatureMap({ kernel: "cosine", d: DX, seed: 4, stream: "y" });

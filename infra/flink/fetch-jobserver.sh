@@ -1,28 +1,58 @@
 #!/usr/bin/env bash
-# Fetches the Beam Flink 1.16 job server (shaded jar) into .cache/jars/ so that
-# runs never depend on the SDK's own download logic. Idempotent: a present jar is kept.
+# Puts a runnable Beam Flink job server into .cache/jars/ (git-ignored) and prints the launcher jar's path.
+#
+# The shaded org.apache.beam:beam-runners-flink-1.16-job-server:2.49.0 (and every other *-job-server jar)
+# answers 404 on the Maven Central reachable here, so the server is assembled from the runner module
+# beam-runners-flink-1.15:2.49.0 plus its dependencies (jobserver-pom.xml), and a manifest-only launcher jar
+# makes `java -jar <launcher>` work (also as the SDK's flinkJobServerJar). Idempotent: an existing launcher
+# whose classpath is complete is kept. Needs mvn and a JDK's `jar` tool.
 set -euo pipefail
 
 BEAM_VERSION="${BEAM_VERSION:-2.49.0}"
-FLINK_VERSION="${FLINK_VERSION:-1.16}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-OUT_DIR="${ROOT}/.cache/jars"
-NAME="beam-runners-flink-${FLINK_VERSION}-job-server"
-JAR="${OUT_DIR}/${NAME}-${BEAM_VERSION}.jar"
+FLINK_RUNNER="${FLINK_RUNNER:-1.15}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "${HERE}/../.." && pwd)"
+JARS="${ROOT}/.cache/jars"
+NAME="beam-runners-flink-${FLINK_RUNNER}-job-server-${BEAM_VERSION}"
+LIB_REL="${NAME}-lib"
+LIB="${JARS}/${LIB_REL}"
+LAUNCHER="${JARS}/${NAME}.jar"
+MAIN_CLASS="org.apache.beam.runners.flink.FlinkJobServerDriver"
 
-if [[ -s "${JAR}" ]]; then
-  echo "${JAR}"
+complete() {
+  [[ -s "${LAUNCHER}" && -s "${LIB}/.complete" ]] || return 1
+  local jar
+  while read -r jar; do [[ -s "${LIB}/${jar}" ]] || return 1; done < "${LIB}/.complete"
+}
+
+if complete; then
+  echo "${LAUNCHER}"
   exit 0
 fi
 
 command -v mvn >/dev/null || { echo "fetch-jobserver: mvn not found on PATH (apt-get install maven)" >&2; exit 1; }
-mkdir -p "${OUT_DIR}"
-mvn -q dependency:copy \
-  -Dartifact="org.apache.beam:${NAME}:${BEAM_VERSION}:jar" \
-  -DoutputDirectory="${OUT_DIR}" >&2
+JAR_TOOL="${JAVA_HOME:+${JAVA_HOME}/bin/}jar"
+command -v "${JAR_TOOL}" >/dev/null || { echo "fetch-jobserver: '${JAR_TOOL}' not found (needs a JDK, e.g. openjdk-17-jdk-headless)" >&2; exit 1; }
 
-if [[ ! -s "${JAR}" ]]; then
-  echo "fetch-jobserver: mvn finished but ${JAR} is missing" >&2
-  exit 1
-fi
-echo "${JAR}"
+mkdir -p "${LIB}"
+rm -f "${LIB}/.complete"
+echo "fetch-jobserver: resolving beam-runners-flink-${FLINK_RUNNER}:${BEAM_VERSION} and dependencies into ${LIB}" >&2
+mvn -q -B -f "${HERE}/jobserver-pom.xml" \
+  -Dbeam.version="${BEAM_VERSION}" -Dflink.runner="${FLINK_RUNNER}" \
+  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="${LIB}" >&2
+
+RUNNER_JAR="beam-runners-flink-${FLINK_RUNNER}-${BEAM_VERSION}.jar"
+[[ -s "${LIB}/${RUNNER_JAR}" ]] || { echo "fetch-jobserver: mvn finished but ${LIB}/${RUNNER_JAR} is missing" >&2; exit 1; }
+
+# Manifest lines may hold at most 72 bytes; continuation lines start with one space.
+TMP="$(mktemp -d)"
+trap 'rm -rf "${TMP}"' EXIT
+(cd "${LIB}" && ls -1 -- *.jar) > "${TMP}/jars"
+{
+  echo "Main-Class: ${MAIN_CLASS}"
+  printf 'Class-Path:%s\n' "$(sed "s|^| ${LIB_REL}/|" "${TMP}/jars" | tr -d '\n')" | fold -b -w 71 | sed '1!s/^/ /'
+} > "${TMP}/MANIFEST.MF"
+"${JAR_TOOL}" --create --file "${TMP}/launcher.jar" --manifest "${TMP}/MANIFEST.MF"
+mv "${TMP}/launcher.jar" "${LAUNCHER}"
+cp "${TMP}/jars" "${LIB}/.complete"
+echo "${LAUNCHER}"

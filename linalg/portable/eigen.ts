@@ -1,7 +1,8 @@
-// Eigendecompositions for the portable backend via ml-matrix's EigenvalueDecomposition (Householder
-// tridiagonalisation + QL for symmetric input, Hessenberg + QR for general input).
+// Eigendecompositions for the portable backend: symmetric input through the flat-array solver in
+// symmetric-eigen.ts, general input through ml-matrix's EigenvalueDecomposition (Hessenberg + shifted QR).
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { EigResult, EighResult } from "../backend";
+import { symmetricEigen } from "./symmetric-eigen";
 
 const checkSquare = (op: string, a: Float64Array, n: number): void => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`linalg ${op}: n = ${n} must be a non-negative integer`);
@@ -13,32 +14,17 @@ const checkSquare = (op: string, a: Float64Array, n: number): void => {
   }
 };
 
-/** Symmetric matrix built from the upper triangle of a, as ml-matrix wants it. */
-const symmetricFromUpper = (a: Float64Array, n: number): Matrix => {
-  const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const v = a[i * n + j];
-      m.set(i, j, v);
-      m.set(j, i, v);
-    }
-  }
-  return m;
-};
-
 const sortedEigh = (a: Float64Array, n: number, il: number, iu: number): EighResult => {
-  const evd = new EigenvalueDecomposition(symmetricFromUpper(a, n), { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
-  const vecs = evd.eigenvectorMatrix;
-  // ml-matrix returns ascending order already; sort anyway so the contract does not rest on that.
-  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => vals[p] - vals[q]);
+  const r = symmetricEigen(a, n);
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => r.values[p] - r.values[q]);
   const k = iu - il + 1;
   const values = new Float64Array(k);
   const vectors = new Float64Array(n * k);
   for (let c = 0; c < k; c++) {
     const src = order[il + c];
-    values[c] = vals[src];
-    for (let r = 0; r < n; r++) vectors[r * k + c] = vecs.get(r, src);
+    values[c] = r.values[src];
+    const row = src * n;
+    for (let i = 0; i < n; i++) vectors[i * k + c] = r.vectorRows[row + i];
   }
   return { values: values, vectors: vectors };
 };

@@ -1,0 +1,41 @@
+// Shared helpers for the io/ tests: a temp directory per suite, DuckDB (the oracle and the
+// writer of test inputs) and an assertion that an input error names what it should.
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+type DuckDBModule = typeof import("@duckdb/node-api");
+type Connection = Awaited<ReturnType<DuckDBModule["DuckDBConnection"]["create"]>>;
+
+const makeTempDir = (label: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `spec-beam-${label}-`));
+
+const removeDir = (dir: string): void => fs.rmSync(dir, { recursive: true, force: true });
+
+const openDuckDb = async (): Promise<Connection> => {
+  const duck = require("@duckdb/node-api") as DuckDBModule;
+  const instance = await duck.DuckDBInstance.create(":memory:");
+  return instance.connect();
+};
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+const queryRows = async (db: Connection, sql: string): Promise<unknown[][]> => (await db.runAndReadAll(sql)).getRowsJS() as unknown[][];
+
+// The error must be thrown and its message must contain every fragment.
+const assertThrowsNaming = (f: () => unknown, fragments: (string | RegExp)[]): void => {
+  let message: string | undefined;
+  try {
+    f();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.ok(message !== undefined, `expected an error naming ${fragments.join(", ")}`);
+  for (const frag of fragments) {
+    if (typeof frag === "string") assert.ok(message.includes(frag), `error "${message}" should mention "${frag}"`);
+    else assert.match(message, frag);
+  }
+};
+
+export { makeTempDir, removeDir, openDuckDb, sqlString, queryRows, assertThrowsNaming };
+export type { Connection };
