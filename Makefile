@@ -31,8 +31,11 @@ node_modules/.installed: package.json package-lock.json
 
 deps: sysdeps node_modules/.installed
 
+# node-gyp would download Node's headers (no network here): use the installed ones when present.
+NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
+
 $(NATIVE): linalg/native/binding.gyp $(wildcard linalg/native/src/*)
-	cd linalg/native && ../../node_modules/.bin/node-gyp rebuild >/dev/null
+	cd linalg/native && ../../node_modules/.bin/node-gyp rebuild $(NODEDIR) >/dev/null
 
 native: deps $(NATIVE)
 

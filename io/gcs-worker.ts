@@ -5,8 +5,22 @@ import { Storage } from "@google-cloud/storage";
 import { runAsWorker } from "synckit";
 
 let client: Storage | undefined;
+// With STORAGE_EMULATOR_HOST set, @google-cloud/storage 7 uses it verbatim as the JSON API base
+// URL (no /storage/v1), which emulators such as fake-gcs-server answer with 404. So the variable
+// becomes an apiEndpoint instead (auth is then skipped); this worker's env is its own copy.
 const storage = (): Storage => {
-  if (!client) client = new Storage();
+  if (!client) {
+    const emulator = process.env.STORAGE_EMULATOR_HOST;
+    if (emulator) {
+      delete process.env.STORAGE_EMULATOR_HOST;
+      client = new Storage({
+        apiEndpoint: emulator.replace(/\/+$/, "").replace(/\/storage\/v1$/, ""),
+        projectId: process.env.GOOGLE_CLOUD_PROJECT ?? "emulator",
+      });
+    } else {
+      client = new Storage();
+    }
+  }
   return client;
 };
 
@@ -45,6 +59,18 @@ const handle = async (op: string, bucket: string, name: string, a?: number, b?: 
   }
 };
 
-runAsWorker(handle);
+// Client errors carry functions and sockets that cannot cross the thread boundary: pass on
+// the message and status code only.
+const handleCloneably = async (...args: Parameters<typeof handle>): Promise<unknown> => {
+  try {
+    return await handle(...args);
+  } catch (e) {
+    const err = e as { message?: string; code?: unknown };
+    const code = err.code !== undefined ? ` (code ${String(err.code)})` : "";
+    throw new Error(`${err.message ?? String(e)}${code}`);
+  }
+};
+
+runAsWorker(handleCloneably);
 
 export type { GcsObject };

@@ -27,7 +27,9 @@ const wrap = <T>(p: string, what: string, f: () => T): T => {
     return f();
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(p, `${what} failed: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (/\(code 404\)/.test(message)) throw new InputError(p, `${what} failed: no such object or bucket`);
+    throw new InputError(p, `${what} failed: ${message}`);
   }
 };
 

@@ -5,6 +5,10 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
+import { openBytes } from "../io/bytes";
+import type { ColumnMetaData } from "../io/hyparquet";
+import { readFooter } from "../io/parquet-footer";
+import { PageCursor } from "../io/parquet-pages";
 import { inspectSource, readRows } from "../io/source";
 import type { SourceInfo } from "../io/source";
 import { assertThrowsNaming, makeTempDir, openDuckDb, queryRows, removeDir, sqlString } from "./io-helpers";
@@ -167,7 +171,7 @@ describe("io/source: Parquet inputs written by DuckDB", function () {
 
     it("many pages per row group: any row range, starting anywhere in a page, matches DuckDB", async function () {
       // DuckDB writes one page per list chunk; hyparquet-writer with a small page size gives ~100.
-      type HyparquetWriter = typeof import("hyparquet-writer");
+      type HyparquetWriter = typeof import("hyparquet-writer", { with: { "resolution-mode": "import" } });
       const hw = require("hyparquet-writer") as HyparquetWriter;
       const n = 3000;
       const d = 24;
@@ -194,10 +198,13 @@ describe("io/source: Parquet inputs written by DuckDB", function () {
       });
       const f = path.join(dir, "pages.parquet");
       fs.writeFileSync(f, new Uint8Array(buf));
-      const pages = await queryRows(db, `SELECT count(*) FROM parquet_metadata(${sqlString(f)})`);
-      assert.equal(Number(pages[0][0]), 2, "one row group (two column chunks)");
       const info = inspectSource(f, { idColumn: "id" });
       assert.equal(info.chunks.length, 1);
+      const meta = readFooter(openBytes(f));
+      const cursor = new PageCursor(openBytes(f), meta.row_groups[0].columns[1].meta_data as ColumnMetaData, 1 << 20);
+      let pages = 0;
+      while (cursor.nextHeader()) pages++;
+      assert.ok(pages > 50, `expected many pages, got ${pages}`);
       for (const start of [0, 1, 20, 21, 22, 85, 86, 1000, 2990, 2999]) {
         await assertVectorsMatch(f, info, "v", start, Math.min(40, n - start));
       }

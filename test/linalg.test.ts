@@ -3,7 +3,7 @@
 // addon cannot load, unless SPEC_BEAM_ALLOW_NO_NATIVE=1.
 import assert from "node:assert/strict";
 import type { LinalgBackend, Vec } from "../linalg/backend";
-import { backendInfo, getBackend } from "../linalg/index";
+import { backendInfo, getBackend, setThreads } from "../linalg/index";
 import { portableBackend } from "../linalg/portable";
 
 const SIZES = [1, 3, 17, 100];
@@ -533,6 +533,21 @@ describe("linalg getBackend", () => {
     } finally {
       if (saved === undefined) delete process.env.SPEC_BEAM_BACKEND;
       else process.env.SPEC_BEAM_BACKEND = saved;
+    }
+  });
+  it("setThreads changes the OpenBLAS thread count and rejects n < 1", function () {
+    const nb = loadNative();
+    if (nb === undefined) this.skip();
+    else {
+      const before = backendInfo(nb).threads ?? 1;
+      try {
+        setThreads(1);
+        assert.equal(backendInfo(nb).threads, 1);
+      } finally {
+        setThreads(before);
+      }
+      assert.equal(backendInfo(nb).threads, before);
+      assert.throws(() => setThreads(0), /must be a positive integer/);
     }
   });
   it("reports OpenBLAS details for the native backend", function () {
