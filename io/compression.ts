@@ -88,7 +88,14 @@ const snappyDecompress = (data: Uint8Array, expected: number, limit = Infinity):
         ip += 4;
       }
       if (ip > input.length) break;
-      copyMatch(out, op, offset, len);
+      // Inlined copyMatch: float64 pages are mostly short back-references.
+      if (offset <= 0 || offset > op || op + len > size) throw new Error(`snappy: bad back-reference at output byte ${op}`);
+      if (len > 32 && offset >= len) {
+        out.copyWithin(op, op - offset, op - offset + len);
+      } else {
+        const from = op - offset;
+        for (let i = 0; i < len; i++) out[op + i] = out[from + i];
+      }
       op += len;
     }
   }

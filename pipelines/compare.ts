@@ -131,7 +131,7 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
       model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
       threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
       method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
-      shards: plan.shards.length, progress: progress,
+      shards: plan.shards.length, progress: progress, idSource: cfg.x.path,
     };
     t = Date.now();
     const runner = await makeRunner(cfg);

@@ -11,6 +11,7 @@ import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { JobSpec, META, META_KEY, tileKey } from "./job";
 import { f64ToBytes } from "./bytes";
+import { IdBuckets, idBucketCount } from "./ids";
 
 interface KeyedBytes {
   key: string;
@@ -41,12 +42,14 @@ class GramWorker {
   private readonly acc: GramAccumulator;
   private readonly phi: Float32Array | Float64Array;
   private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
+  private readonly ids: IdBuckets;
 
   constructor(private readonly job: JobSpec) {
     this.backend = getBackend(job.backend);
     if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
     this.pair = featurePair(job.model);
     this.acc = new GramAccumulator(this.pair.M);
+    this.ids = new IdBuckets(idBucketCount(job.n));
     const size = job.blockRows * this.pair.M;
     this.phi = job.model.precision === "float32" ? new Float32Array(size) : new Float64Array(size);
   }
@@ -56,13 +59,15 @@ class GramWorker {
     const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
     const t1 = now();
     this.meta.read += t1 - t0;
+    this.ids.add(rows.ids, rows.globalStart);
     const B = this.job.blockRows;
     for (let s = 0; s < rows.rows; s += B) {
       const r = Math.min(B, rows.rows - s);
       const tf = now();
+      const first = rows.globalStart + s;
       phiChecked(this.backend, this.pair, rows.x.subarray(s * rows.dX, (s + r) * rows.dX),
         rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi,
-        (sd, local) => `${sd === "y" && shard.y ? shard.y[0].path : shard.x[0].path}: global row ${rows.globalStart + s + local}`);
+        (sd, local) => `${sd === "y" && shard.y ? shard.y[0].path : shard.x[0].path}: global row ${first + local}`);
       const ts = now();
       this.acc.addBlock(this.backend, this.phi, r);
       this.meta.features += ts - tf;
@@ -76,7 +81,10 @@ class GramWorker {
     }
   }
 
-  /** The bundle's partial sums: tiles of the upper triangle plus the meta vector (n, timings, column sums). */
+  /**
+   * The bundle's partial sums: tiles of the upper triangle plus the meta vector (n, timings, column sums), and the
+   * bundle's ids in hash buckets ("ids:<b>") for the duplicate check.
+   */
   finish(): KeyedBytes[] {
     if (this.meta.shards === 0) return [];
     const out: KeyedBytes[] = this.acc.toTiles(this.job.tile).map((t) => ({ key: tileKey(t.bi, t.bj),
@@ -90,7 +98,7 @@ class GramWorker {
     meta[META.blocks] = this.meta.blocks;
     meta.set(this.acc.colSum, META.colSum);
     out.push({ key: META_KEY, value: f64ToBytes(meta) });
-    return out;
+    return out.concat(this.ids.drain());
   }
 }
 

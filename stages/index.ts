@@ -5,3 +5,4 @@ export { GramWorker } from "./gram-stage";
 export { solveTiles } from "./solve-stage";
 export { ScoreWorker, topCombine, writeTop } from "./score-stage";
 export { sumBytes } from "./bytes";
+export { checkIdBucket } from "./ids";

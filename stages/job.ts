@@ -18,6 +18,8 @@ interface JobSpec {
   tmpDir: string;
   n: number;
   shards: number;
+  /** names the input in id errors */
+  idSource: string;
   /** print progress lines on stderr */
   progress: boolean;
 }

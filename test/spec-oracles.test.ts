@@ -197,8 +197,12 @@ for (const bc of backendCases) {
         const refined = Math.max(maxAbsDiff(sol.positive.values, new Float64Array(3)),
           maxAbsDiff(sol.negative.values, new Float64Array(3)));
         // Gamma is nilpotent here (C D C = 0): the cholesky shift eps splits its zero eigenvalues into
-        // +-sqrt(2 a eps) ~ 1e-7 in `spectrum`; the refined values of the selected modes are exact.
-        assert.ok(refined < 1e-10, `${method}: refined extreme eigenvalues ${refined}`);
+        // +-sqrt(2 a eps) ~ 1e-7 in `spectrum`, but the refined values of the selected modes are exact. The general
+        // eigensolver meets Jordan blocks: its eigenvalues are ~sqrt(machine eps) and its eigenvectors lie in the
+        // null space of C (scores 0, reported as null modes, values unrefined).
+        const tol = method === "cholesky" ? 1e-13 : 1e-8;
+        assert.ok(refined < tol, `${method}: extreme eigenvalues ${refined}`);
+        if (method === "direct") assert.equal(sol.positive.nullModes.length + sol.negative.nullModes.length, 6);
         assert.ok(maxAbsDiff(sol.spectrum, new Float64Array(sol.spectrum.length)) < 1e-5, `${method} spectrum`);
       }
       const indep = makeMaps("gaussian", DX, DX, 80, SIGMA_X, SIGMA_X, 5, false);
@@ -280,7 +284,8 @@ for (const bc of backendCases) {
       const ac = 30 / n;
       assert.ok(Math.abs(sc.positive.values[0] - ac) < 1e-10, `lambda_max = ${sc.positive.values[0]}`);
       assert.ok(Math.abs(sc.negative.values[0] + ac) < 1e-10, `lambda_min = ${sc.negative.values[0]}`);
-      for (let i = 1; i < sc.spectrum.length - 1; i++) assert.ok(Math.abs(sc.spectrum[i]) < 1e-10);
+      // the rest of the spectrum is 0 up to the sqrt(eps) splitting of the cholesky shift (R is seen identically)
+      for (let i = 1; i < sc.spectrum.length - 1; i++) assert.ok(Math.abs(sc.spectrum[i]) < 1e-5, `${sc.spectrum[i]}`);
       const up = scoresOf(be(), pc, sc.positive.vectors, 1);
       const un = scoresOf(be(), pc, sc.negative.vectors, 1);
       const unit = 1 / Math.sqrt(60);
@@ -363,8 +368,14 @@ for (const bc of backendCases) {
         const sol = solveProblem(be(), p, eta, "cholesky", k);
         const ex = exactSpec(be(), X, Y, N, DX, DY, { kernel: "cosine" }, { kernel: "cosine" }, eta);
         const len = Math.max(p.M, N);
+        // `spectrum` carries the O(eps) shift of the cholesky regulariser; the refined extremes are exact.
         const err = maxAbsDiff(paddedDescending(sol.spectrum, len), paddedDescending(ex.values, len));
-        assert.ok(err < 1e-12, `eta=${eta}: eigenvalues differ by ${err}`);
+        assert.ok(err < 10 * sol.eps, `eta=${eta}: eigenvalues differ by ${err} (eps ${sol.eps})`);
+        for (let j = 0; j < k; j++) {
+          const ep = Math.abs(sol.positive.values[j] - ex.values[j]);
+          const en = Math.abs(sol.negative.values[j] - ex.values[N - 1 - j]);
+          assert.ok(ep < 1e-13 && en < 1e-13, `eta=${eta} mode ${j + 1}: refined eigenvalues off by ${ep}, ${en}`);
+        }
         const u = scoresOf(be(), p, sol.positive.vectors, k);
         const w = scoresOf(be(), p, sol.negative.vectors, k);
         let compared = 0;

@@ -17,14 +17,14 @@ interface GramFnState {
 }
 
 const gramFn = (job: JobSpec): beam.DoFn<ShardDesc, Bytes> & GramFnState => ({
-  startBundle() {
+  startBundle: function () {
     this.worker = undefined;
   },
-  process(shard: ShardDesc) {
+  process: function (shard: ShardDesc) {
     if (this.worker === undefined) this.worker = new stages.GramWorker(job);
     this.worker.addShard(shard);
   },
-  finishBundle() {
+  finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
     return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
@@ -40,14 +40,14 @@ interface ScoreContext {
 }
 
 const scoreFn = (job: JobSpec): beam.DoFn<ShardDesc, KV<string, string>, ScoreContext> & ScoreFnState => ({
-  startBundle() {
+  startBundle: function () {
     this.worker = undefined;
   },
-  process(shard: ShardDesc, ctx: ScoreContext) {
+  process: function (shard: ShardDesc, ctx: ScoreContext) {
     if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
     this.worker.scoreShard(shard);
   },
-  finishBundle() {
+  finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
     return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
@@ -64,7 +64,29 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void 
   const partials = shardPc
     .apply(beam.withName("gram-partials", beam.parDo(gramFn(job))))
     .apply(bytesCoder("gram-partials-coder"));
-  const summed = partials
+  // Tiles and the meta vector are summed per key; id buckets are grouped and checked for duplicates.
+  const isIds = (kv: Bytes): boolean => kv.key.startsWith("ids:");
+  const tilesOnly = partials
+    .apply(beam.withName("tiles-only", beam.parDo({
+      process: function* (kv: Bytes) {
+        if (!isIds(kv)) yield kv;
+      },
+    })))
+    .apply(bytesCoder("tiles-only-coder"));
+  partials
+    .apply(beam.withName("ids-only", beam.parDo({
+      process: function* (kv: Bytes) {
+        if (isIds(kv)) yield kv;
+      },
+    })))
+    .apply(bytesCoder("ids-only-coder"))
+    .apply(beam.withName("group-id-buckets", internal.groupByKey<string, Uint8Array>()))
+    .apply(beam.withName("check-duplicate-ids", beam.parDo({
+      process: function (kv: KV<string, Iterable<Uint8Array>>) {
+        stages.checkIdBucket(kv.value, job.idSource);
+      },
+    })));
+  const summed = tilesOnly
     .apply(beam.withName("sum-tiles", internal.combinePerKey(stages.sumBytes)))
     .apply(bytesCoder("sum-tiles-coder")) as beam.PCollection<Bytes>;
 
@@ -72,7 +94,7 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void 
     .apply(beam.withName("solve-trigger", beam.create([0])))
     .apply(beam.withName("solve", beam.parDo(
       {
-        process(_unused: number, ctx: { tiles: beam.SideInputParam<Bytes, Iterable<Bytes>, Iterable<Bytes>> }) {
+        process: function (_unused: number, ctx: { tiles: beam.SideInputParam<Bytes, Iterable<Bytes>, Iterable<Bytes>> }) {
           return stages.solveTiles(job, ctx.tiles.lookup());
         },
       },
@@ -86,7 +108,7 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void 
     .apply(beam.withName("top-per-mode", internal.combinePerKey(stages.topCombine(job.top))))
     .apply(beam.withName("top-coder", internal.withCoderInternal(support.kvStringCoder())))
     .apply(beam.withName("write-top", beam.parDo({
-      process(kv: KV<string, string>) {
+      process: function (kv: KV<string, string>) {
         stages.writeTop(job.tmpDir, kv.key, kv.value);
       },
     })));
