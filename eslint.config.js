@@ -58,7 +58,13 @@ module.exports = [
       "no-restricted-syntax": ["error", ...ARRAY_DESTRUCTURING, ...TOP_LEVEL_FUNCTION_WITH_LAMBDA],
       "closure/no-shorthand-import": "error",
       "closure/no-exported-const-in-closure": "error",
+      "closure/no-captured-mutable-for-let": "error",
     },
+  },
+  {
+    // Only Beam code is serialised from source text (class bodies are not checked by the rule).
+    files: ["transforms/**/*.ts", "pipelines/**/*.ts"],
+    rules: { "closure/no-object-method-shorthand": "error" },
   },
   {
     // A later `no-restricted-syntax` replaces the earlier options, so repeat them here.

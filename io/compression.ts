@@ -1,8 +1,9 @@
 // Page decompression for every Parquet codec Node can decode without extra packages.
-// Snappy and LZ4 are decoded here (a few dozen lines each, from the format descriptions):
-// the snappy decoder copies literal runs with TypedArray.set, which measured ~2x faster than
-// hyparquet's byte loop on float pages (mostly literals). ZSTD needs zlib.zstdDecompressSync
-// (Node >= 22.15); on older Node a ZSTD file gets a clear error.
+// Snappy and LZ4 are decoded here (a few dozen lines each, from the format descriptions).
+// Measured on a 62 MB float32 page: 0.08 - 0.2 s here vs 0.25 - 0.86 s for hyparquet's
+// snappyUncompress (literal runs copied with TypedArray.set); on par (~1 s) on a 114 MB
+// float64 page. ZSTD needs zlib.zstdDecompressSync (Node >= 22.15); on older Node a ZSTD file
+// gets a clear error.
 import * as zlib from "zlib";
 
 type Codec = "UNCOMPRESSED" | "SNAPPY" | "GZIP" | "LZO" | "BROTLI" | "LZ4" | "ZSTD" | "LZ4_RAW";
@@ -54,8 +55,11 @@ const snappyDecompress = (data: Uint8Array, expected: number, limit = Infinity):
           if (limit !== Infinity) break;
           throw new Error("snappy: literal length runs past the end of the input");
         }
+        // Integer ops keep len (and so op, ip) small integers for V8: a float here made the
+        // copy loops below 5x slower.
         len = 0;
-        for (let i = 0; i < nbytes; i++) len += input[ip + i] * 2 ** (8 * i);
+        for (let i = 0; i < nbytes; i++) len |= input[ip + i] << (8 * i);
+        len >>>= 0;
         ip += nbytes;
       }
       len += 1;
@@ -84,18 +88,14 @@ const snappyDecompress = (data: Uint8Array, expected: number, limit = Infinity):
         ip += 2;
       } else {
         len = (tag >>> 2) + 1;
-        offset = (input[ip] | (input[ip + 1] << 8) | (input[ip + 2] << 16)) + input[ip + 3] * 0x1000000;
+        offset = (input[ip] | (input[ip + 1] << 8) | (input[ip + 2] << 16) | (input[ip + 3] << 24)) >>> 0;
         ip += 4;
       }
       if (ip > input.length) break;
-      // Inlined copyMatch: float64 pages are mostly short back-references.
-      if (offset <= 0 || offset > op || op + len > size) throw new Error(`snappy: bad back-reference at output byte ${op}`);
-      if (len > 32 && offset >= len) {
-        out.copyWithin(op, op - offset, op - offset + len);
-      } else {
-        const from = op - offset;
-        for (let i = 0; i < len; i++) out[op + i] = out[from + i];
-      }
+      // A separate small function on purpose: a whole page is one call, and a copy loop inlined
+      // here ran 5x slower on float64 pages (V8 optimises this loop on-stack before it has
+      // seen many back-references).
+      copyMatch(out, op, offset, len);
       op += len;
     }
   }

@@ -2,16 +2,20 @@
 // reads headers only and returns a plain-JSON SourceInfo; `readRows` reads and validates a row
 // range. Both are synchronous, for use inside Beam DoFns.
 //
-// Parquet library choice, measured here (2-core VM, Node 20, DuckDB-written file with 20,000
-// rows of FLOAT[768] = 61.6 MB snappy, one row group; wall time to get the vector column):
-//   hyparquet 1.33 parquetReadObjects (async)     3.1 - 11.4 s  (GC-bound: a JS array per row)
-//   hyparquet readColumn (its sync internals)     7.8 - 10.8 s
-//   @dsnp/parquetjs 1.8 cursor (async)           21.8 - 25.8 s  (and fails on DuckDB's
-//                                                 PARQUET_VERSION v2 files: DELTA_BINARY_PACKED)
-//   own typed-array vector decoder (io/parquet-vector.ts)   see VECTOR_DECODE_MS below
-// So vectors go through our decoder (levels + PLAIN / BYTE_STREAM_SPLIT / dictionary values
-// into a Float32Array/Float64Array), reusing hyparquet's footer, page-header and flat-column
-// decoding (ids, metadata), all of which are synchronous.
+// Parquet library choice, measured on this project's 2-core VM (Node 20.20, noisy: ranges are
+// repeated runs). Input: DuckDB-written FLOAT[768] x 20,000 rows, 61.6 MB snappy, one row
+// group; wall time to get the vector column into memory:
+//   @dsnp/parquetjs 1.8 cursor (async only)         21.8 - 25.8 s; fails on DuckDB
+//                                                    PARQUET_VERSION v2 (DELTA_BINARY_PACKED)
+//   hyparquet 1.33 parquetReadObjects (async)        3.1 - 11.4 s  (GC-bound: a JS array per row)
+//   hyparquet readColumn (its sync internals)        7.8 - 10.8 s
+//   io/parquet-vector.ts (typed arrays, sync)        0.43 - 0.49 s (uncompressed 0.26 - 0.46 s;
+//     DOUBLE[768] 0.9 - 1.8 s; v2 BYTE_STREAM_SPLIT 0.67 - 1.05 s; FLOAT[768] fixed 0.32 - 0.51 s)
+// Both libraries read every DuckDB and pyarrow layout tried except as noted; neither is
+// synchronous at the row level. So vectors go through our decoder (levels + PLAIN /
+// BYTE_STREAM_SPLIT / dictionary values straight into Float32Array/Float64Array), reusing
+// hyparquet's synchronous footer, page-header and flat-column decoding (ids, metadata).
+// Not supported: ZSTD on Node < 22.15 (clear error), LZO, encrypted files.
 import { InputError } from "./errors";
 import { openBytes } from "./bytes";
 import { isNpy } from "./npy";

@@ -16,7 +16,7 @@ export interface RowNormalised {
   norms: Float64Array;
 }
 
-export const normalizeRows = (z: Float64Array, rows: number, d: number): RowNormalised => {
+const normalizeRows = (z: Float64Array, rows: number, d: number): RowNormalised => {
   const v = new Float64Array(rows * d);
   const norms = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -42,7 +42,7 @@ const concatColumns = (Vx: Float64Array, Vy: Float64Array, b: number, dx: number
 };
 
 /** Gamma_b (M x M, M = dx + dy) of row-normalised minibatch features Vx (b x dx) and Vy (b x dy). */
-export const gammaMinibatch = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number, dx: number,
+const gammaMinibatch = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number, dx: number,
                                dy: number, eta = 1): Float64Array => {
   const M = dx + dy;
   const V = concatColumns(Vx, Vy, b, dx, dy);
@@ -74,7 +74,7 @@ export interface PowerOptions {
  * Gamma_b, which is similar to a symmetric matrix). Converges at rate |lambda_2 / lambda_1|; if the two largest
  * magnitudes are (nearly) equal with opposite signs it may not converge and says so in `converged`.
  */
-export const powerIteration = (backend: LinalgBackend, G: Float64Array, M: number,
+const powerIteration = (backend: LinalgBackend, G: Float64Array, M: number,
                                opts: PowerOptions = {}): PowerResult => {
   const maxIter = opts.maxIter ?? 2000;
   const tol = opts.tol ?? 1e-10;
@@ -121,7 +121,7 @@ export const powerIteration = (backend: LinalgBackend, G: Float64Array, M: numbe
  * d lambda / d Vy (b x dy) for the simple eigenvalue lambda of Gamma_b with right eigenvector v (length dx + dy),
  * through the left eigenvector w = D_eta^-1 v (see the header comment).
  */
-export const eigenvalueGradientVy = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number,
+const eigenvalueGradientVy = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number,
                                      dx: number, dy: number, v: Float64Array, eta = 1): Float64Array => {
   const M = dx + dy;
   const V = concatColumns(Vx, Vy, b, dx, dy);
@@ -152,7 +152,7 @@ export interface AlignStepResult {
  * One SPEC-align evaluation for the linear trainable map f(Y) = Y W: X (b x dx) and Y (b x dyIn) are the SAME b
  * samples (row r of both), W is dyIn x dy. Features are row-normalised (cosine kernel).
  */
-export const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W: Float64Array,
+const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W: Float64Array,
                                 b: number, dx: number, dyIn: number, dy: number,
                                 opts: PowerOptions & { eta?: number } = {}): AlignStepResult => {
   const eta = opts.eta ?? 1;
@@ -173,3 +173,5 @@ export const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Floa
   const gradW = backend.gemm(Y, gZ, dyIn, b, dy, true, false);
   return { lambda: p.value, vector: p.vector, gradW: gradW, iterations: p.iterations, converged: p.converged };
 };
+
+export { normalizeRows, gammaMinibatch, powerIteration, eigenvalueGradientVy, alignLinearStep };

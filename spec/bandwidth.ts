@@ -26,7 +26,9 @@ export const autoSigma = (x: Vec, rows: number, d: number, opts: AutoSigmaOption
   const scale = opts.scale ?? DEFAULT_SCALE;
   if (rows < 2) throw new RangeError(`autoSigma: need at least 2 rows to estimate a bandwidth, got ${rows}`);
   if (x.length < rows * d) throw new RangeError(`autoSigma: input holds ${x.length} values, need ${rows} x ${d}`);
-  if (!(Number.isInteger(maxRows) && maxRows >= 2)) throw new RangeError(`autoSigma: maxRows must be >= 2, got ${maxRows}`);
+  if (!(Number.isInteger(maxRows) && maxRows >= 2)) {
+    throw new RangeError(`autoSigma: maxRows must be an integer >= 2, got ${maxRows}`);
+  }
   if (!(scale > 0)) throw new RangeError(`autoSigma: scale must be > 0, got ${scale}`);
   const take = Math.min(rows, maxRows);
   const idx = new Uint32Array(rows);
@@ -38,6 +40,14 @@ export const autoSigma = (x: Vec, rows: number, d: number, opts: AutoSigmaOption
       const t = idx[i];
       idx[i] = idx[j];
       idx[j] = t;
+    }
+  }
+  for (let a = 0; a < take; a++) {
+    const ra = idx[a] * d;
+    for (let t = 0; t < d; t++) {
+      if (!Number.isFinite(x[ra + t])) {
+        throw new RangeError(`autoSigma: row ${idx[a]}, column ${t}: non-finite value ${x[ra + t]}`);
+      }
     }
   }
   const dist = new Float64Array((take * (take - 1)) / 2);
@@ -52,7 +62,7 @@ export const autoSigma = (x: Vec, rows: number, d: number, opts: AutoSigmaOption
         s += diff * diff;
       }
       if (!Number.isFinite(s)) {
-        throw new RangeError(`autoSigma: non-finite distance between rows ${idx[a]} and ${idx[b]} (non-finite values?)`);
+        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
       }
       dist[p++] = Math.sqrt(s);
     }

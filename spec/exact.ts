@@ -5,7 +5,7 @@ import type { LinalgBackend, Vec } from "../linalg/backend";
 export type ExactKernel = { kernel: "gaussian"; sigma: number } | { kernel: "cosine" };
 
 /** The n x n kernel matrix K (not divided by n) of the rows of x (n x d, row-major). */
-export const kernelMatrix = (x: Vec, n: number, d: number, kernel: ExactKernel): Float64Array => {
+const kernelMatrix = (x: Vec, n: number, d: number, kernel: ExactKernel): Float64Array => {
   const K = new Float64Array(n * n);
   if (kernel.kernel === "cosine") {
     const norms = new Float64Array(n);
@@ -45,7 +45,7 @@ export const kernelMatrix = (x: Vec, n: number, d: number, kernel: ExactKernel):
   return K;
 };
 
-export const exactLambda = (X: Vec, Y: Vec, n: number, dX: number, dY: number, kernelX: ExactKernel,
+const exactLambda = (X: Vec, Y: Vec, n: number, dX: number, dY: number, kernelX: ExactKernel,
                             kernelY: ExactKernel, eta: number): Float64Array => {
   const KX = kernelMatrix(X, n, dX, kernelX);
   const KY = kernelMatrix(Y, n, dY, kernelY);
@@ -62,7 +62,7 @@ export interface ExactSpec {
   lambda: Float64Array;
 }
 
-export const exactSpec = (backend: LinalgBackend, X: Vec, Y: Vec, n: number, dX: number, dY: number,
+const exactSpec = (backend: LinalgBackend, X: Vec, Y: Vec, n: number, dX: number, dY: number,
                           kernelX: ExactKernel, kernelY: ExactKernel, eta: number): ExactSpec => {
   const L = exactLambda(X, Y, n, dX, dY, kernelX, kernelY, eta);
   const r = backend.eigh(L, n);
@@ -78,3 +78,5 @@ export const exactSpec = (backend: LinalgBackend, X: Vec, Y: Vec, n: number, dX:
   }
   return { values: values, vectors: vectors, lambda: L };
 };
+
+export { kernelMatrix, exactLambda, exactSpec };

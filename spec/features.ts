@@ -54,7 +54,9 @@ export const makeFeatureMap = (opts: FeatureMapOptions): FeatureMap => {
   }
   if (opts.kernel === "cosine") return { kernel: "cosine", d: opts.d, dim: opts.d };
   if (opts.kernel !== "gaussian") throw new RangeError(`feature map: unknown kernel "${String(opts.kernel)}"`);
-  if (opts.m === undefined) throw new RangeError("feature map: the gaussian kernel needs m (number of RFF frequencies)");
+  if (opts.m === undefined) {
+    throw new RangeError("feature map: the gaussian kernel needs m (number of RFF frequencies)");
+  }
   if (opts.sigma === undefined) throw new RangeError("feature map: the gaussian kernel needs sigma");
   const omega = makeOmega(opts.seed, opts.stream, opts.d, opts.m, opts.sigma);
   return { kernel: "gaussian", d: opts.d, dim: 2 * opts.m, m: opts.m, sigma: opts.sigma, omega: omega };

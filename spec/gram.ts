@@ -54,7 +54,9 @@ export class GramAccumulator {
   /** The upper-triangle tiles (bi <= bj), row-major within each tile; edge tiles are smaller. */
   toTiles(tile: number): GramTile[] {
     const M = this.M;
-    if (!Number.isInteger(tile) || tile < 1) throw new RangeError(`toTiles: tile must be a positive integer, got ${tile}`);
+    if (!Number.isInteger(tile) || tile < 1) {
+      throw new RangeError(`toTiles: tile must be a positive integer, got ${tile}`);
+    }
     const T = tileCount(M, tile);
     const tiles: GramTile[] = [];
     for (let bi = 0; bi < T; bi++) {

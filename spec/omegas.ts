@@ -11,8 +11,12 @@ export const OMEGA_STREAM_Y = "y";
 export const OMEGA_STREAM_SHARED = "shared";
 
 export const makeOmega = (seed: number, stream: string, d: number, m: number, sigma: number): Float64Array => {
-  if (!Number.isInteger(d) || d < 1) throw new RangeError(`makeOmega: dimension d must be a positive integer, got ${d}`);
-  if (!Number.isInteger(m) || m < 1) throw new RangeError(`makeOmega: RFF count m must be a positive integer, got ${m}`);
+  if (!Number.isInteger(d) || d < 1) {
+    throw new RangeError(`makeOmega: dimension d must be a positive integer, got ${d}`);
+  }
+  if (!Number.isInteger(m) || m < 1) {
+    throw new RangeError(`makeOmega: RFF count m must be a positive integer, got ${m}`);
+  }
   if (!(sigma > 0) || !Number.isFinite(sigma)) {
     throw new RangeError(`makeOmega: bandwidth sigma must be finite and > 0, got ${sigma}`);
   }

@@ -3,11 +3,15 @@
 // an eigenvector v of Gamma gives the per-sample scores u = Phi v, an eigenvector of Lambda.
 //
 // method "cholesky" (symmetric, recommended): S = diag(I, sqrt(eta) I), C_eta = S C S,
-//   C_eta + eps I = U^T U (upper Cholesky), D = diag(I_DX, -I_DY), Theta = U D U^T (symmetric), eigh(Theta) = (lambda, W),
-//   v = S D U^T W. Gamma = S (D C_eta) S^-1, so the S factor is what makes scores right for eta != 1.
-//   eps = 1e-10 * trace(C_eta) / M: C is only positive SEMI-definite (rank <= n, often < M), and the shift moves
-//   each eigenvalue by at most eps * max(1, eta)-ish, far below the RFF error (~1/sqrt(m)). If Cholesky still
-//   fails (rounding on a badly scaled C), eps is multiplied by 100, at most twice more; the eps used is reported.
+//   C_eta + eps I = U^T U (upper Cholesky), D = diag(I_DX, -I_DY), Theta = U D U^T (symmetric),
+//   eigh(Theta) = (lambda, W), v = S D U^T W. Gamma = S (D C_eta) S^-1: the S factor is what makes the scores
+//   right for eta != 1 (spec-math.md section 7, pitfall 1).
+//   eps = 1e-10 * trace(C_eta) / M, because C is only positive SEMI-definite (rank <= n, often < M) and Cholesky
+//   needs a margin above its rounding (~M * 1e-16 * max diag). The shift moves simple eigenvalues by O(eps), and
+//   splits the zero eigenvalues of nilpotent directions of Gamma (features X and Y see identically) into
+//   +-sqrt(2 lambda_C eps) ~ 1e-7: both far below the RFF error (~1/sqrt(m)); the 2k returned modes get refined
+//   eigenvalues without either error (see normaliseModes). If Cholesky still fails, eps is multiplied by 100, at
+//   most twice; the eps used is reported.
 // method "direct": the general eigensolver on the non-symmetric Gamma; real parts, sorted. A cross-check.
 //
 // Normalisation: each returned v is scaled so that ||u||^2 = ||Phi v||^2 = n v^T C v = 1 (u a unit eigenvector of
@@ -201,7 +205,9 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
     for (let j = 0; j < M; j++) Ceta[i * M + j] = inp.C[i * M + j] * si * (j >= DX ? s : 1);
     tr += Ceta[i * M + i];
   }
-  if (!(tr > 0) || !Number.isFinite(tr)) throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
+  if (!(tr > 0) || !Number.isFinite(tr)) {
+    throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
+  }
   let eps = 1e-10 * tr / M;
   let U: Float64Array | null = null;
   let lastError: unknown = null;

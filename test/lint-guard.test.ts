@@ -7,6 +7,8 @@ import { ESLint } from "eslint";
 const ROOT = path.resolve(__dirname, "..", "..");
 const SHORTHAND_RULE = "closure/no-shorthand-import";
 const EXPORTED_RULE = "closure/no-exported-const-in-closure";
+const FOR_LET_RULE = "closure/no-captured-mutable-for-let";
+const METHOD_RULE = "closure/no-object-method-shorthand";
 
 let eslint: ESLint;
 
@@ -149,15 +151,90 @@ describe("lint guard against ts-closure-transform miscompiles", () => {
       "class C { async finishBundle() { return []; } }",
       "class D { startBundle = async () => {}; }",
       "const e = { async 'process'(x: number) { return [x]; } };",
-      "const ok = { process(x: number) { return [x]; }, async load() { return 1; } };",
+      "const ok = { process: function (x: number) { return [x]; }, load: async function () { return 1; } };",
       "console.log(a, b, C, D, e, ok);",
     ].join("\n");
     const result = await lint(bad, "transforms/probe.ts");
     assert.deepEqual(errorLines(result, "no-restricted-syntax", "async process"), [1, 2, 3, 4, 5]);
-    assert.equal(result.messages.length, 5);
+    // Lines 1 and 5 are also object-literal method shorthand.
+    assert.deepEqual(errorLines(result, METHOD_RULE), [1, 5]);
+    assert.equal(result.messages.length, 7);
 
     // Outside transforms/ there is no DoFn, so async helpers with these names are allowed.
     await assertClean(bad, "io/probe.ts");
+  });
+
+  it("rejects closures capturing a reassigned let from a for(;;) head, but not copies or for-of/for-in", async () => {
+    const bad = [
+      "const f = (rows: number[], g: (l: number) => number) => rows.map(g);",
+      "const n = 4;",
+      "for (let s = 0; s < n; s += 2) { f([1], (local) => s + local); }",
+      "for (let i = 0; i < n; i++) {",
+      "  { const g = () => i; g(); }",
+      "}",
+      "for (let j = 0; ((m: number) => j < m)(n); j++) {}",
+      "for (let k = 0; k < n;) { const inc = () => { k += 1; }; inc(); }",
+      "for (let p = 0; p < n; p++) { class K { m() { return p; } } console.log(K); }",
+      "for (let q = 0; q < n; q++) { for (const x of [1]) { f([x], function () { return q; }); } }",
+      "for (let r = 0, get = () => r; r < n; r++) console.log(get());",
+    ].join("\n");
+    const result = await lint(bad);
+    assert.deepEqual(errorLines(result, FOR_LET_RULE), [3, 5, 7, 8, 9, 10, 11]);
+    assert.equal(result.messages.length, 7);
+    assert.match(result.messages[0].message, /'s' is declared/);
+    assert.match(result.messages[0].message, /const cur = s;/);
+
+    await assertClean(
+      [
+        "const f = (rows: number[], g: (l: number) => number) => rows.map(g);",
+        "const n = 4;",
+        "for (let s = 0; s < n; s += 2) { const first = s; f([1], (local) => first + local); }",
+        "for (let s = 0, lim = n; s < lim; s++) { f([1], () => lim); }",
+        "for (let s = 0; s < n; s++) { f([1], (s) => s + 1); }",
+        "for (let s = 0; s < n; s = ((v: number) => v + 1)(s)) { console.log(s); }",
+        "for (var v = 0; v < n; v++) { f([1], () => v); }",
+        "for (const x of [1, 2]) { f([1], () => x); }",
+        "for (let y of [1, 2]) { y += 1; f([1], () => y); }",
+        "for (let k in { a: 1 }) { f([1], () => k.length); }",
+        "let w = 0;",
+        "for (w = 0; w < n; w++) { f([1], () => w); }",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects method, getter and setter shorthand in object literals in transforms/ and pipelines/", async () => {
+    const bad = [
+      "const a = { process(x: number) { return [x]; } };",
+      "const b = { startBundle() {}, finishBundle: () => [] };",
+      "const c = { get size() { return 1; }, set size(v: number) { console.log(v); } };",
+      "const d = { *gen() { yield 1; } };",
+      "const e = { ['k' + 1](x: number) { return x; } };",
+      "const f = () => ({ inner: { setup() { return 1; } } });",
+      "console.log(a, b, c, d, e, f);",
+    ].join("\n");
+    for (const dir of ["transforms", "pipelines"]) {
+      const result = await lint(bad, `${dir}/probe.ts`);
+      assert.deepEqual(errorLines(result, METHOD_RULE), [1, 2, 3, 3, 4, 5, 6], `in ${dir}/`);
+      assert.equal(result.messages.length, 7);
+      assert.match(result.messages[0].message, /'process: function \(\.\.\.\) \{\.\.\.\}'/);
+    }
+
+    const safe = [
+      "const a = { process: function (x: number) { return [x]; } };",
+      "const b = { process: (x: number) => [x], startBundle: function () {}, finishBundle: () => [] };",
+      "const d = { gen: function* () { yield 1; } };",
+      "class C { process(x: number) { return [x]; } get size() { return 1; } set size(v: number) { console.log(v); } }",
+      "type T = { process(x: number): number[] };",
+      "interface I { finishBundle(): void }",
+      "const e = { a, ...b, d };",
+      "const t: T = { process: (x) => [x] };",
+      "const i: I = { finishBundle: () => undefined };",
+      "console.log(e, C, t, i);",
+    ].join("\n");
+    await assertClean(safe, "transforms/probe.ts");
+    await assertClean(safe, "pipelines/probe.ts");
+    // Outside Beam code nothing is serialised from source text.
+    await assertClean(bad, "spec/probe.ts");
   });
 
   it("covers every source directory, cannot be silenced, and skips dist/, node_modules/ and fixtures", async () => {

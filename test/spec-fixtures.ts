@@ -16,22 +16,22 @@ export interface BackendCase {
 }
 
 /** portable always; native must load unless SPEC_BEAM_ALLOW_NO_NATIVE=1 (then its suite is skipped). */
-export const backendCases: BackendCase[] = [
+const backendCases: BackendCase[] = [
   { label: "portable", load: () => getBackend("portable") },
   { label: "native", load: () => getBackend("native") },
 ];
 
-export const allowNoNative = (): boolean => process.env.SPEC_BEAM_ALLOW_NO_NATIVE === "1";
+const allowNoNative = (): boolean => process.env.SPEC_BEAM_ALLOW_NO_NATIVE === "1";
 
 /** n x d matrix of N(0, 1) entries. */
-export const randn = (rng: Prng, n: number, d: number): Float64Array => {
+const randn = (rng: Prng, n: number, d: number): Float64Array => {
   const out = new Float64Array(n * d);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal();
   return out;
 };
 
 /** n points around `clusters` random centres (scale `spread` around N(0, sep^2) centres); labels[i] = i % clusters. */
-export const clustered = (seed: number, n: number, d: number, clusters: number, sep: number,
+const clustered = (seed: number, n: number, d: number, clusters: number, sep: number,
                           spread: number): { x: Float64Array; labels: Int32Array } => {
   const rng = new Prng(seed, "fixture-clusters");
   const centres = randn(rng, clusters, d);
@@ -54,14 +54,14 @@ export interface Problem {
   M: number;
 }
 
-export const makeMaps = (kernel: KernelName, dX: number, dY: number, m: number, sigmaX: number, sigmaY: number,
+const makeMaps = (kernel: KernelName, dX: number, dY: number, m: number, sigmaX: number, sigmaY: number,
                          seed: number, shared = false): { fx: FeatureMap; fy: FeatureMap } => ({
   fx: makeFeatureMap({ kernel: kernel, d: dX, m: m, sigma: sigmaX, seed: seed, stream: shared ? "shared" : "x" }),
   fy: makeFeatureMap({ kernel: kernel, d: dY, m: m, sigma: sigmaY, seed: seed, stream: shared ? "shared" : "y" }),
 });
 
 /** Phi = [Phi_X, Phi_Y] built block by block (blocks of `block` rows) as the pipeline does. */
-export const buildPhi = (backend: LinalgBackend, fx: FeatureMap, fy: FeatureMap, X: Float64Array, Y: Float64Array,
+const buildPhi = (backend: LinalgBackend, fx: FeatureMap, fy: FeatureMap, X: Float64Array, Y: Float64Array,
                          n: number, block = 37): Problem => {
   const M = fx.dim + fy.dim;
   const phi = new Float64Array(n * M);
@@ -76,7 +76,7 @@ export const buildPhi = (backend: LinalgBackend, fx: FeatureMap, fy: FeatureMap,
 };
 
 /** Accumulates C in blocks through GramAccumulator and solves. */
-export const solveProblem = (backend: LinalgBackend, p: Problem, eta: number, method: SolveMethod, k: number,
+const solveProblem = (backend: LinalgBackend, p: Problem, eta: number, method: SolveMethod, k: number,
                              block = 29): SpecSolution => {
   const acc = new GramAccumulator(p.M);
   for (let r0 = 0; r0 < p.n; r0 += block) {
@@ -89,7 +89,7 @@ export const solveProblem = (backend: LinalgBackend, p: Problem, eta: number, me
 };
 
 /** Scores u = Phi V (n x K), computed in blocks through scoreBlock. */
-export const scoresOf = (backend: LinalgBackend, p: Problem, V: Float64Array, K: number, block = 23): Float64Array => {
+const scoresOf = (backend: LinalgBackend, p: Problem, V: Float64Array, K: number, block = 23): Float64Array => {
   const u = new Float64Array(p.n * K);
   for (let r0 = 0; r0 < p.n; r0 += block) {
     const rows = Math.min(block, p.n - r0);
@@ -99,7 +99,7 @@ export const scoresOf = (backend: LinalgBackend, p: Problem, V: Float64Array, K:
 };
 
 /** (1/n)(Phi_X Phi_X^T - eta Phi_Y Phi_Y^T), formed directly in the n x n space (plain loops). */
-export const lambdaFromPhi = (p: Problem, eta: number): Float64Array => {
+const lambdaFromPhi = (p: Problem, eta: number): Float64Array => {
   const n = p.n;
   const M = p.M;
   const DX = p.fx.dim;
@@ -119,26 +119,26 @@ export const lambdaFromPhi = (p: Problem, eta: number): Float64Array => {
 };
 
 /** Column j of the r x c row-major matrix A. */
-export const column = (A: Float64Array, r: number, c: number, j: number): Float64Array => {
+const column = (A: Float64Array, r: number, c: number, j: number): Float64Array => {
   const out = new Float64Array(r);
   for (let i = 0; i < r; i++) out[i] = A[i * c + j];
   return out;
 };
 
-export const norm2 = (v: ArrayLike<number>): number => {
+const norm2 = (v: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   return Math.sqrt(s);
 };
 
-export const sum = (v: ArrayLike<number>): number => {
+const sum = (v: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i];
   return s;
 };
 
 /** ||L u - lambda u|| / ||u|| for the n x n symmetric L. */
-export const eigenResidual = (L: Float64Array, n: number, u: Float64Array, lambda: number): number => {
+const eigenResidual = (L: Float64Array, n: number, u: Float64Array, lambda: number): number => {
   let r2 = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -150,13 +150,13 @@ export const eigenResidual = (L: Float64Array, n: number, u: Float64Array, lambd
 };
 
 /** The values sorted descending, padded with zeros to length len (the zero eigenvalues of the larger matrix). */
-export const paddedDescending = (values: ArrayLike<number>, len: number): Float64Array => {
+const paddedDescending = (values: ArrayLike<number>, len: number): Float64Array => {
   const out = new Float64Array(len);
   for (let i = 0; i < values.length; i++) out[i] = values[i];
   return out.sort().reverse();
 };
 
-export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   if (a.length !== b.length) throw new Error(`maxAbsDiff: lengths ${a.length} != ${b.length}`);
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
@@ -164,5 +164,10 @@ export const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number =
 };
 
 /** Eigenvalues of the n x n symmetric L, descending. */
-export const eigvalsDescending = (backend: LinalgBackend, L: Float64Array, n: number): Float64Array =>
+const eigvalsDescending = (backend: LinalgBackend, L: Float64Array, n: number): Float64Array =>
   backend.eigh(L, n).values.slice().reverse();
+
+export {
+  backendCases, allowNoNative, randn, clustered, makeMaps, buildPhi, solveProblem, scoresOf, lambdaFromPhi, column,
+  norm2, sum, eigenResidual, paddedDescending, maxAbsDiff, eigvalsDescending,
+};

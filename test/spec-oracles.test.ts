@@ -159,7 +159,7 @@ for (const bc of backendCases) {
       }
     });
 
-    it("O3 scores are unit eigenvectors of Lambda with sum >= 0 (eta = 0.5, 1, 2; cholesky, direct, extremes-only)", () => {
+    it("O3 scores are unit eigenvectors of Lambda with sum >= 0 (eta = 0.5, 1, 2; cholesky, direct, extremes)", () => {
       for (const p of [gauss(), tall()]) {
         for (const eta of ETAS) {
           const L = lambdaFromPhi(p, eta);
@@ -264,7 +264,7 @@ for (const bc of backendCases) {
       }
     });
 
-    it("O8 planted toy: X separates A from B, Y merges them: spectrum {+|A|/n, -|A|/n, 0...} and the right modes", () => {
+    it("O8 planted toy: X separates A from B, Y merges them: spectrum {+|A|/n, -|A|/n, 0...}, the right modes", () => {
       // 30 samples in A, 30 in B, 60 in three clusters R1..R3 that both embeddings see the same way.
       const n = 120;
       const d = 5;

@@ -1,10 +1,13 @@
 "use strict";
 // Local rules guarding against ts-closure-transform miscompiles that need scope analysis
-// (see docs/beam-typescript-sdk.md, "Silent miscompiles").
+// (see docs/beam-typescript-sdk.md, "Silent miscompiles"), and against object-literal methods,
+// which Beam's serialiser cannot rebuild from their source text.
 module.exports = {
   meta: { name: "spec-beam-closure" },
   rules: {
     "no-shorthand-import": require("./no-shorthand-import"),
     "no-exported-const-in-closure": require("./no-exported-const-in-closure"),
+    "no-captured-mutable-for-let": require("./no-captured-mutable-for-let"),
+    "no-object-method-shorthand": require("./no-object-method-shorthand"),
   },
 };

@@ -1,0 +1,154 @@
+// The compare pipeline on Beam's direct runner, end to end: planted clusters, equality with the in-memory spec/
+// computation, and the output contract (files, columns, DuckDB-readable).
+import { strict as assert } from "node:assert";
+import * as fs from "fs";
+import * as path from "path";
+import { makeTempDir, removeDir, openDuckDb, queryRows, Connection } from "./io-helpers";
+import { plantedTable, writeTableParquet, runQuiet, Table } from "./pipeline-fixtures";
+import { getBackend } from "../linalg/index";
+import { featurePair, phiBlock, SpecModel } from "../spec/model";
+import { GramAccumulator, covariance } from "../spec/gram";
+import { solveSpec } from "../spec/solver";
+import { inspectSource, readRows } from "../io/source";
+
+const PER = 200;
+const D = 4;
+const RFF = 120;
+const SIGMA = 1;
+
+const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
+
+describe("compare pipeline (direct runner)", function () {
+  this.timeout(300000);
+  let dir = "";
+  let db: Connection;
+  let table: Table;
+  let input = "";
+  let out = "";
+  let summary: Record<string, unknown> = {};
+
+  before(async () => {
+    dir = makeTempDir("pipeline");
+    db = await openDuckDb();
+    table = plantedTable(PER, D);
+    input = path.join(dir, "planted.parquet");
+    await writeTableParquet(input, table, { db: db });
+    out = path.join(dir, "run");
+    const r = await runQuiet({ "x.path": input, "x.column": "x", "x.id_column": "id", "y.column": "y",
+      "metadata_columns": ["label"], "kernel.sigma_x": SIGMA, "kernel.sigma_y": SIGMA, "kernel.rff": RFF,
+      "modes": 3, "top": 100, "seed": 11, "out": out, "compute.block_rows": 64, "compute.shard_rows": 130 });
+    if (r.error) throw r.error;
+    summary = r.result?.summary as Record<string, unknown>;
+  });
+
+  after(() => removeDir(dir));
+
+  it("publishes the output contract: summary.json, eigenvalues.parquet, scores parts, top_samples.parquet, report.html", () => {
+    for (const f of ["summary.json", "eigenvalues.parquet", "top_samples.parquet", "report.html"]) {
+      assert.ok(fs.existsSync(path.join(out, f)), `${f} missing`);
+    }
+    const parts = fs.readdirSync(path.join(out, "scores")).sort();
+    // 600 rows cut into shards of at most 130 rows -> 5 shards
+    assert.deepEqual(parts, [0, 1, 2, 3, 4].map((i) => `part-0000${i}-of-00005.parquet`));
+    assert.equal(fs.readdirSync(dir).filter((f) => f.includes(".tmp-")).length, 0);
+  });
+
+  it("O8 planted clusters: eigenvalues ~ +1/3 and -1/3 (|A|/n), the rest near 0", () => {
+    const ev = summary.eigenvalues as { positive: number[]; negative: number[] };
+    // RFF error ~ 1/sqrt(m) = 0.09 in Frobenius norm; the extreme eigenvalues are much closer.
+    assert.ok(Math.abs(ev.positive[0] - 1 / 3) < 0.04, `lambda+1 = ${ev.positive[0]}`);
+    assert.ok(Math.abs(ev.negative[0] + 1 / 3) < 0.04, `lambda-1 = ${ev.negative[0]}`);
+    assert.ok(Math.abs(ev.positive[1]) < 0.08 && Math.abs(ev.negative[1]) < 0.08, JSON.stringify(ev));
+  });
+
+  it("O8 planted clusters: mode +1 separates A from B, mode -1 is A u B (purity of the top samples)", async () => {
+    const top = await queryRows(db, `SELECT mode, label, count(*) FROM read_parquet('${path.join(out, "top_samples.parquet")}') ` +
+      `WHERE rank <= ${PER / 2} GROUP BY mode, label ORDER BY mode, label`);
+    const counts = new Map(top.map((r) => [`${r[0]}:${r[1]}`, Number(r[2])]));
+    const plusA = counts.get("+1:A") ?? 0;
+    const plusB = counts.get("+1:B") ?? 0;
+    assert.equal(plusA + plusB, PER / 2, `+1 top samples: ${JSON.stringify([...counts])}`);
+    assert.ok(plusA === PER / 2 || plusB === PER / 2, "the +1 top half should come from ONE of A and B");
+    assert.equal((counts.get("-1:A") ?? 0) + (counts.get("-1:B") ?? 0), PER / 2, "-1 top samples are from A u B");
+    // scores of +1 have opposite signs on A and B
+    const signs = await queryRows(db, `SELECT label, avg(score_p1) FROM read_parquet('${path.join(out, "scores", "*.parquet")}') GROUP BY label ORDER BY label`);
+    const a = Number(signs[0][1]);
+    const b = Number(signs[1][1]);
+    assert.ok(a * b < 0, `mean +1 scores of A and B should have opposite signs: ${a}, ${b}`);
+  });
+
+  it("equals the in-memory spec/ computation on the same rows (eigenvalues rel 1e-9, scores 1e-9)", async () => {
+    const backend = getBackend("auto");
+    const model: SpecModel = { seed: 11, eta: 1, precision: "float64",
+      x: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "x" },
+      y: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "y" } };
+    const pair = featurePair(model);
+    const n = table.ids.length;
+    // the same blocks as the pipeline (shards of <= 130 rows, blocks of <= 64 rows within a shard), in row order:
+    // features and SYRK per block, so the in-memory numbers are the pipeline's to rounding
+    // the vectors as stored in the Parquet file (DuckDB rounded the decimals to float32 itself)
+    const X = readRows(inspectSource(input, { column: "x" }), 0, 3 * PER).vectors;
+    const Y = readRows(inspectSource(input, { column: "y" }), 0, 3 * PER).vectors;
+    const phi = new Float64Array(n * pair.M);
+    const acc = new GramAccumulator(pair.M);
+    for (let s0 = 0; s0 < n; s0 += 130) {
+      const shardEnd = Math.min(n, s0 + 130);
+      for (let b0 = s0; b0 < shardEnd; b0 += 64) {
+        const rows = Math.min(64, shardEnd - b0);
+        const block = phi.subarray(b0 * pair.M, (b0 + rows) * pair.M);
+        phiBlock(backend, pair, X.subarray(b0 * D, (b0 + rows) * D), Y.subarray(b0 * D, (b0 + rows) * D), rows, block);
+        acc.addBlock(backend, block, rows);
+      }
+    }
+    const sol = solveSpec(backend, { C: covariance(acc), n: n, colSum: acc.colSum, DX: pair.DX, DY: pair.DY, eta: 1,
+      method: "cholesky", k: 3 });
+    const ev = summary.eigenvalues as { positive: number[]; negative: number[] };
+    for (let j = 0; j < 3; j++) {
+      assert.ok(relDiff(ev.positive[j], sol.positive.values[j]) < 1e-9, `+${j + 1}: ${ev.positive[j]} vs ${sol.positive.values[j]}`);
+      assert.ok(relDiff(ev.negative[j], sol.negative.values[j]) < 1e-9, `-${j + 1}: ${ev.negative[j]} vs ${sol.negative.values[j]}`);
+    }
+    const rows = await queryRows(db, `SELECT row, id, score_p1, score_n1 FROM read_parquet('${path.join(out, "scores", "*.parquet")}') ORDER BY row`);
+    assert.equal(rows.length, n);
+    let maxErr = 0;
+    for (let i = 0; i < n; i++) {
+      assert.equal(rows[i][1], table.ids[i]);
+      let up = 0;
+      let un = 0;
+      for (let c = 0; c < pair.M; c++) {
+        up += phi[i * pair.M + c] * sol.positive.vectors[c * 3];
+        un += phi[i * pair.M + c] * sol.negative.vectors[c * 3];
+      }
+      maxErr = Math.max(maxErr, Math.abs(Number(rows[i][2]) - up), Math.abs(Number(rows[i][3]) - un));
+    }
+    // scores are entries of a unit vector (~1/sqrt(n) = 0.06): 1e-9 absolute is ~1e-8 relative
+    assert.ok(maxErr < 1e-9, `max score difference ${maxErr}`);
+  });
+
+  it("summary.json records config hash, seed, PRNG, backend, dims, sigmas, SPEC-diff, diagnostics, counters", () => {
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    assert.match(s.config_hash, /^[0-9a-f]{16}$/);
+    assert.equal(s.seed, 11);
+    assert.match(s.prng, /xoshiro128\*\*/);
+    assert.ok(["native", "portable"].includes(s.backend.name));
+    assert.deepEqual(s.dims, { x: D, y: D });
+    assert.deepEqual(s.features, { DX: 2 * RFF, DY: 2 * RFF, M: 4 * RFF });
+    assert.equal(s.kernel.sigma_x, SIGMA);
+    assert.equal(s.n, 3 * PER);
+    assert.equal(s.counters.rows, 3 * PER);
+    assert.equal(s.counters.score_parts, 5);
+    assert.ok(Math.abs(s.spec_diff.two_sided - Math.max(s.eigenvalues.positive[0], -s.eigenvalues.negative[0])) < 1e-15);
+    // RFF features have ||phi|| = 1 exactly, so trace(Gamma) = 1 - eta = 0 to rounding
+    assert.ok(Math.abs(s.diagnostics.trace_gamma) < 1e-9, `trace ${s.diagnostics.trace_gamma}`);
+    assert.ok(s.timings.pipeline_seconds > 0);
+  });
+
+  it("eigenvalues.parquet and top_samples.parquet have flat, typed columns readable by DuckDB", async () => {
+    const ev = await queryRows(db, `SELECT mode, side, rank, eigenvalue FROM read_parquet('${path.join(out, "eigenvalues.parquet")}')`);
+    assert.deepEqual(ev.map((r) => r[0]), ["+1", "+2", "+3", "-1", "-2", "-3"]);
+    const types = await queryRows(db, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path.join(out, "top_samples.parquet")}'))`);
+    assert.deepEqual(types.map((r) => `${r[0]}:${r[1]}`), ["mode:VARCHAR", "rank:INTEGER", "id:VARCHAR", "row:BIGINT",
+      "score:DOUBLE", "label:VARCHAR"]);
+    const n = await queryRows(db, `SELECT count(*) FROM read_parquet('${path.join(out, "top_samples.parquet")}')`);
+    assert.equal(Number(n[0][0]), 6 * 100);
+  });
+});
