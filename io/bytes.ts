@@ -7,6 +7,8 @@ import { gcsReadRange, gcsStat, gcsWrite, isGcsPath } from "./gcs";
 interface ByteSource {
   readonly path: string;
   readonly size: number;
+  // Changes when the file is rewritten (mtime, object generation): part of cache keys.
+  readonly version: string;
   read(offset: number, length: number): Buffer;
 }
 
@@ -37,10 +39,12 @@ const checkRange = (path: string, size: number, offset: number, length: number):
 
 const openBytes = (path: string): ByteSource => {
   if (isGcsPath(path)) {
-    const size = gcsStat(path).size;
+    const stat = gcsStat(path);
+    const size = stat.size;
     return {
       path: path,
       size: size,
+      version: `${size}:${stat.generation}`,
       read: (offset: number, length: number): Buffer => {
         checkRange(path, size, offset, length);
         return length === 0 ? Buffer.alloc(0) : gcsReadRange(path, offset, length);
@@ -58,6 +62,7 @@ const openBytes = (path: string): ByteSource => {
   return {
     path: path,
     size: size,
+    version: `${size}:${stat.mtimeMs}`,
     read: (offset: number, length: number): Buffer => {
       checkRange(path, size, offset, length);
       return length === 0 ? Buffer.alloc(0) : readLocal(path, offset, length);

@@ -34,7 +34,7 @@ const handle = async (op: string, bucket: string, name: string, a?: number, b?: 
   switch (op) {
     case "stat": {
       const meta = (await file.getMetadata())[0];
-      return { size: Number(meta.size) };
+      return { size: Number(meta.size), generation: String(meta.generation ?? "") };
     }
     case "read": {
       const start = a as number;

@@ -33,9 +33,9 @@ const wrap = <T>(p: string, what: string, f: () => T): T => {
   }
 };
 
-const gcsStat = (p: string): { size: number } => {
+const gcsStat = (p: string): { size: number; generation: string } => {
   const loc = splitGcsPath(p);
-  return wrap(p, "stat", () => call("stat", loc.bucket, loc.name) as { size: number });
+  return wrap(p, "stat", () => call("stat", loc.bucket, loc.name) as { size: number; generation: string });
 };
 
 const gcsReadRange = (p: string, offset: number, length: number): Buffer => {

@@ -6,7 +6,7 @@ let cache: { key: string; ids: string[] } | undefined;
 
 const readIdsFile = (path: string): string[] => {
   const src = openBytes(path);
-  const key = `${path}\u0000${src.size}`;
+  const key = `${path}\u0000${src.version}`;
   if (cache?.key === key) return cache.ids;
   const text = src.read(0, src.size).toString("utf8");
   const lines = text.split("\n");

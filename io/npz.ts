@@ -124,7 +124,7 @@ const inflatePrefix = (src: ByteSource, offset: number, m: ZipMember, length: nu
 // the latest one: chunks of the same file then cost one inflate.
 let inflated: { key: string; bytes: Buffer } | undefined;
 const inflateMember = (src: ByteSource, offset: number, m: ZipMember): Buffer => {
-  const key = `${src.path}\u0000${src.size}\u0000${m.name}`;
+  const key = `${src.path}\u0000${src.version}\u0000${m.name}`;
   if (inflated?.key === key) return inflated.bytes;
   inflated = undefined;
   let bytes: Buffer;

@@ -13,7 +13,7 @@ const CACHE_LIMIT = 32;
 const footerCache = new Map<string, FileMetaData>();
 
 const readFooter = (src: ByteSource): FileMetaData => {
-  const key = `${src.path}\u0000${src.size}`;
+  const key = `${src.path}\u0000${src.version}`;
   const cached = footerCache.get(key);
   if (cached) return cached;
   if (src.size === 0) throw new InputError(src.path, "empty file (0 bytes), not a Parquet file");

@@ -129,6 +129,14 @@ ${diagRows}
 </table>
 <h2>Modes</h2>
 ${input.modes.map((m) => modeSection(m, input)).join("\n")}
+<script>
+// Records how many images decoded, so an automated check (headless Chromium) can see a broken gallery.
+addEventListener("load", function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  document.body.dataset.imagesTotal = String(imgs.length);
+  document.body.dataset.imagesDecoded = String(imgs.filter(function (i) { return i.naturalWidth > 0; }).length);
+});
+</script>
 </body></html>
 `;
 };
