@@ -16,12 +16,19 @@ sysdeps:
 	  $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) libopenblas-dev liblapacke-dev >/dev/null; \
 	fi
 
-# What only the tests need: headless Chromium (report rendering test).
+# What only the tests need: headless Chromium (report test), a GCS-compatible server (storage tests), the Beam
+# Flink job server jars (engine tests). `make test` then requires all of them (SPEC_BEAM_REQUIRE_SERVICES=1).
+FAKE_GCS := $(HOME)/go/bin/fake-gcs-server
 testdeps: sysdeps
 	@if ! command -v chromium >/dev/null; then \
 	  echo "[make] installing chromium"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) chromium >/dev/null; \
 	fi
+	@if [ ! -x $(FAKE_GCS) ] && ! command -v fake-gcs-server >/dev/null; then \
+	  echo "[make] building fake-gcs-server (Go module proxy)"; \
+	  GOFLAGS=-mod=mod go install github.com/fsouza/fake-gcs-server@v1.56.1; \
+	fi
+	@bash infra/flink/fetch-jobserver.sh >/dev/null
 
 # node_modules/spec-beam -> .. lets Beam workers `require("spec-beam/dist/...")` (transforms/register.ts).
 node_modules/.installed: package.json package-lock.json
@@ -48,7 +55,7 @@ lint: deps
 	npx eslint .
 
 test: build testdeps lint
-	npx mocha 'dist/test/**/*.test.js'
+	PATH="$(HOME)/go/bin:$$PATH" SPEC_BEAM_REQUIRE_SERVICES=1 npx mocha 'dist/test/**/*.test.js'
 
 demo: build
 	node dist/pipelines/cli.js demo --out out/demo
