@@ -194,7 +194,8 @@ const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float
   };
 };
 
-const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
+/** Upper Cholesky factor of C_eta + eps I (C_eta = S C S), with the eps retries of the header comment. */
+const factorScaled = (backend: LinalgBackend, inp: SpecSolveInput): { U: Float64Array; eps: number } => {
   const DX = inp.DX;
   const M = DX + inp.DY;
   const s = Math.sqrt(inp.eta);
@@ -209,22 +210,25 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
     throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
   }
   let eps = 1e-10 * tr / M;
-  let U: Float64Array | null = null;
+  let added = 0;
   let lastError: unknown = null;
-  for (let attempt = 0; attempt < 3 && U === null; attempt++) {
-    const A = Ceta.slice();
-    for (let i = 0; i < M; i++) A[i * M + i] += eps;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // both backends copy their input, so the shift is applied to Ceta in place
+    for (let i = 0; i < M; i++) Ceta[i * M + i] += eps - added;
+    added = eps;
     try {
-      U = backend.cholesky(A, M);
+      return { U: backend.cholesky(Ceta, M), eps: eps };
     } catch (e) {
       lastError = e;
       eps *= 100;
     }
   }
-  if (U === null) {
-    throw new Error(`solveSpec: Cholesky of C_eta + eps I failed up to eps = ${eps / 100} ` +
-      `(is C symmetric PSD?): ${String(lastError)}`);
-  }
+  throw new Error(`solveSpec: Cholesky of C_eta + eps I failed up to eps = ${added} ` +
+    `(is C symmetric PSD?): ${String(lastError)}`);
+};
+
+/** Theta = U D U^T (symmetrised against rounding). */
+const thetaOf = (backend: LinalgBackend, U: Float64Array, M: number, DX: number): Float64Array => {
   const UD = U.slice();
   for (let i = 0; i < M; i++) {
     for (let j = DX; j < M; j++) UD[i * M + j] = -UD[i * M + j];
@@ -237,6 +241,17 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
       Theta[j * M + i] = a;
     }
   }
+  return Theta;
+};
+
+const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
+  const DX = inp.DX;
+  const M = DX + inp.DY;
+  const s = Math.sqrt(inp.eta);
+  const factor = factorScaled(backend, inp);
+  const U = factor.U;
+  const eps = factor.eps;
+  const Theta = thetaOf(backend, U, M, DX);
 
   // W: the selected eigenvectors of Theta as columns [top k descending..., bottom k most negative first...].
   let spectrum: Float64Array;
