@@ -6,7 +6,7 @@ import * as beam from "apache-beam";
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
 import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
-import { readShard } from "./shard-rows";
+import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
 import { autoSigma } from "../spec/bandwidth";
@@ -44,20 +44,27 @@ const headOfShard = (shard: ShardDesc, rows: number): ShardDesc => {
 };
 
 /** Rows for the median heuristic, spread over up to 20 evenly spaced shards (inputs are often sorted by class). */
-const sigmaSample = (plan: RunPlan, maxRows: number): { x: Float64Array; y: Float64Array; rows: number } => {
-  const picks = Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA);
+const sampleSide = (shards: ShardDesc[], opts: RunPlan["x"]["options"], maxRows: number): { v: Float64Array; rows: number } => {
+  const picks = Math.min(shards.length, SHARDS_SAMPLED_FOR_SIGMA);
   const per = Math.ceil(maxRows / picks);
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const vals: number[] = [];
   let rows = 0;
   for (let p = 0; p < picks; p++) {
-    const shard = plan.shards[Math.floor((p * plan.shards.length) / picks)];
-    const r = readShard(headOfShard(shard, per), plan.x.options, plan.y.options, readIdsFile);
-    for (let i = 0; i < r.x.length; i++) xs.push(r.x[i]);
-    for (let i = 0; i < r.y.length; i++) ys.push(r.y[i]);
+    const shard = headOfShard(shards[Math.floor((p * shards.length) / picks)], per);
+    const r = readSide(shard, opts, false, readIdsFile);
+    for (let i = 0; i < r.vectors.length; i++) vals.push(r.vectors[i]);
     rows += r.rows;
   }
-  return { x: Float64Array.from(xs), y: Float64Array.from(ys), rows: rows };
+  return { v: Float64Array.from(vals), rows: rows };
+};
+
+/** by_row: X and Y sampled from the same rows; by_id: each side from its own shards (samples need not pair). */
+const sigmaSample = (plan: RunPlan, maxRows: number): { x: Float64Array; xRows: number; y: Float64Array; yRows: number } => {
+  const xs = sampleSide(plan.shards, plan.x.options, maxRows);
+  const yShards = plan.pairing === "by_id" ? plan.yShards
+    : plan.shards.map((sh) => ({ ...sh, x: sh.y ?? sh.x, y: null }));
+  const ys = sampleSide(yShards, plan.y.options, maxRows);
+  return { x: xs.v, xRows: xs.rows, y: ys.v, yRows: ys.rows };
 };
 
 const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string } => {
@@ -67,9 +74,9 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
   let source = "given";
   if (k.type === "gaussian" && (sx === "auto" || sy === "auto")) {
     const sample = sigmaSample(plan, k.auto_sigma_rows);
-    if (sx === "auto") sx = autoSigma(sample.x, sample.rows, plan.x.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
-    if (sy === "auto") sy = autoSigma(sample.y, sample.rows, plan.y.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
-    source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.rows} rows from ` +
+    if (sx === "auto") sx = autoSigma(sample.x, sample.xRows, plan.x.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
+    if (sy === "auto") sy = autoSigma(sample.y, sample.yRows, plan.y.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
+    source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.xRows} rows from ` +
       `${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)`;
   }
   if (k.share_omegas && plan.x.dim !== plan.y.dim) {
@@ -88,6 +95,17 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
     },
     sigmaSource: source,
   };
+};
+
+/** by_id parts are written per bundle under unique names; give every run the part-NNNNN-of-NNNNN layout. */
+const nameScoreParts = (dir: string): string[] => {
+  if (!fs.existsSync(dir)) return [];
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort();
+  const joined = files.filter((f) => f.startsWith("part-join-"));
+  if (joined.length === 0) return files;
+  const total = String(joined.length).padStart(5, "0");
+  joined.forEach((f, i) => fs.renameSync(path.join(dir, f), path.join(dir, `part-${String(i).padStart(5, "0")}-of-${total}.parquet`)));
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort();
 };
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
@@ -131,12 +149,13 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
       model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
       threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
       method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
-      shards: plan.shards.length, progress: progress, idSource: cfg.x.path,
+      shards: plan.shards.length, progress: progress, idSource: cfg.x.path, xSource: cfg.x.path,
+      ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,
     };
     t = Date.now();
     const runner = await makeRunner(cfg);
     try {
-      await runner.runner.run((root: beam.Root) => compareGraph(root, job, plan.shards));
+      await runner.runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
     } finally {
       await runner.close();
     }
@@ -158,8 +177,8 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
                   job: JobSpec, tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
   const sol = readJson<SolutionJson>(path.join(tmpDir, "solution.json"));
   fs.renameSync(path.join(tmpDir, "solution.json"), path.join(tmpDir, ".solution.json"));
-  const partFiles = fs.existsSync(path.join(tmpDir, "scores")) ? fs.readdirSync(path.join(tmpDir, "scores")) : [];
-  if (partFiles.length !== plan.shards.length) {
+  const partFiles = nameScoreParts(path.join(tmpDir, "scores"));
+  if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
     throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
   }
   const tops: Record<string, Candidate[]> = {};

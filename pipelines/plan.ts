@@ -43,7 +43,11 @@ interface RunPlan {
   x: SidePlan;
   y: SidePlan;
   sameTable: boolean;
+  pairing: "by_row" | "by_id";
+  /** by_row: shards of paired rows. by_id: shards of X alone (x slices, y = null). */
   shards: ShardDesc[];
+  /** by_id only: shards of Y alone (Y's slices in `x`, y = null) */
+  yShards: ShardDesc[];
 }
 
 class PlanError extends Error {
@@ -104,19 +108,18 @@ const planRun = (cfg: SpecConfig): RunPlan => {
   const x = planSide(cfg.x.path, { column: cfg.x.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,
     metadataColumns: meta }, "x");
   const sameTable = !cfg.y?.path;
-  if (cfg.pairing === "by_id") {
-    throw new PlanError("pairing by_id is not implemented yet: align the rows of X and Y and use pairing by_row " +
-      "(ids, when present, are then checked to match row by row)");
-  }
   const y = sameTable
     ? planSide(cfg.x.path, { column: cfg.y?.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,
       metadataColumns: [] }, "y")
     : planSide(cfg.y?.path as string, { column: cfg.y?.column, idColumn: cfg.y?.id_column,
       idsFile: cfg.y?.ids_file, metadataColumns: [] }, "y");
   if (x.rows !== y.rows) {
-    throw new PlanError(`pairing by_row: x has ${x.rows} rows (${cfg.x.path}) but y has ${y.rows} rows ` +
-      `(${cfg.y?.path ?? cfg.x.path}); by_row needs the same samples in the same order`);
+    throw new PlanError(`pairing ${cfg.pairing}: x has ${x.rows} rows (${cfg.x.path}) but y has ${y.rows} rows ` +
+      `(${cfg.y?.path ?? cfg.x.path}); ` + (cfg.pairing === "by_row"
+      ? "by_row needs the same samples in the same order"
+      : "by_id needs every id exactly once on each side"));
   }
+  if (cfg.pairing === "by_id") return planById(cfg, x, y, sameTable);
   const xChunks = chunksOf(x, cfg.compute.shard_rows);
   const shards: ShardDesc[] = [];
   let g = 0;
@@ -126,7 +129,36 @@ const planRun = (cfg: SpecConfig): RunPlan => {
       y: sameTable ? null : slicesFor(y, g, c.count) });
     g += c.count;
   }
-  return { n: x.rows, x: x, y: y, sameTable: sameTable, shards: shards };
+  return { n: x.rows, x: x, y: y, sameTable: sameTable, pairing: "by_row", shards: shards, yShards: [] };
+};
+
+/** Each side cut into its own shards; the pipeline joins rows by id (a GroupByKey). */
+const soloShards = (side: SidePlan, maxRows: number): ShardDesc[] => {
+  const chunks = chunksOf(side, maxRows);
+  let g = 0;
+  return chunks.map((c, i) => {
+    const s: ShardDesc = { index: i, total: chunks.length, globalStart: g, rows: c.count, x: [c], y: null };
+    g += c.count;
+    return s;
+  });
+};
+
+const hasIds = (side: SidePlan): boolean =>
+  side.options.idsFile !== undefined || side.files.every((f) => f.idType !== undefined);
+
+const planById = (cfg: SpecConfig, x: SidePlan, y: SidePlan, sameTable: boolean): RunPlan => {
+  if (sameTable) {
+    throw new PlanError("pairing by_id: X and Y are columns of the same table, so their rows are already paired; " +
+      "use pairing by_row");
+  }
+  for (const side of [{ name: "x", plan: x }, { name: "y", plan: y }]) {
+    if (!hasIds(side.plan)) {
+      throw new PlanError(`pairing by_id: ${side.plan.spec} has no ids: set ${side.name}.id_column (Parquet) or ` +
+        `${side.name}.ids_file (.npy/.npz)`);
+    }
+  }
+  return { n: x.rows, x: x, y: y, sameTable: false, pairing: "by_id",
+    shards: soloShards(x, cfg.compute.shard_rows), yShards: soloShards(y, cfg.compute.shard_rows) };
 };
 
 export { planRun, PlanError, ShardDesc, Slice, SourceOptions, RunPlan, SidePlan };

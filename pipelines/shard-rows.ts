@@ -79,6 +79,28 @@ const idsFromFile = (file: string, readIds: (f: string) => string[]): string[] =
   return ids;
 };
 
+interface OneSide {
+  rows: number;
+  globalStart: number;
+  /** null when the source has no ids (no id column, no ids file) */
+  ids: string[] | null;
+  vectors: Vec;
+  dim: number;
+  metadata: Record<string, MetaValue[]>;
+}
+
+/** The rows of one side only (pairing by_id reads X and Y shards separately); shard.x holds that side's slices. */
+const readSide = (shard: ShardDesc, opts: SourceOptions, withMeta: boolean,
+                  readIds: (f: string) => string[]): OneSide => {
+  const r = readSlices(shard.x, opts, withMeta);
+  let ids = r.ids;
+  if (!ids && opts.idsFile) {
+    ids = idsFromFile(opts.idsFile, readIds).slice(shard.x[0].start, shard.x[0].start + shard.rows);
+  }
+  return { rows: shard.rows, globalStart: shard.globalStart, ids: ids, vectors: r.vectors, dim: r.dim,
+    metadata: r.metadata };
+};
+
 const readShard = (shard: ShardDesc, xOpts: SourceOptions, yOpts: SourceOptions,
                    readIds: (f: string) => string[]): ShardRows => {
   const xs = readSlices(shard.x, xOpts, true);
@@ -105,4 +127,4 @@ const readShard = (shard: ShardDesc, xOpts: SourceOptions, yOpts: SourceOptions,
     dX: xs.dim, dY: ys.dim, metadata: xs.metadata };
 };
 
-export { readShard, ShardRows, InputError, MetaValue };
+export { readShard, readSide, ShardRows, OneSide, InputError, MetaValue };

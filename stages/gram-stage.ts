@@ -12,6 +12,7 @@ import { readIdsFile } from "../io/source";
 import { JobSpec, META, META_KEY, tileKey } from "./job";
 import { f64ToBytes } from "./bytes";
 import { IdBuckets, idBucketCount } from "./ids";
+import { PairedBuffer, RowSet, shardRowSet } from "./row-set";
 
 interface KeyedBytes {
   key: string;
@@ -23,7 +24,7 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 /** Features of one block; a row that cannot be mapped (cosine zero vector) is reported with its file and row. */
 const phiChecked = (backend: LinalgBackend, pair: FeaturePair, x: Float32Array | Float64Array,
                     y: Float32Array | Float64Array, rows: number, out: Float32Array | Float64Array,
-                    where: (side: "x" | "y", localRow: number) => string): void => {
+                    where: (side: "x" | "y", row: number) => string): void => {
   const side = (s: "x" | "y", fm: FeatureMap, v: Float32Array | Float64Array, off: number): void => {
     try {
       featuresInto(backend, fm, v, rows, out, pair.M, off);
@@ -43,6 +44,7 @@ class GramWorker {
   private readonly phi: Float32Array | Float64Array;
   private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
   private readonly ids: IdBuckets;
+  private paired?: PairedBuffer;
 
   constructor(private readonly job: JobSpec) {
     this.backend = getBackend(job.backend);
@@ -60,24 +62,37 @@ class GramWorker {
     const t1 = now();
     this.meta.read += t1 - t0;
     this.ids.add(rows.ids, rows.globalStart);
+    this.addRows(shardRowSet(rows, shard.x[0].path, shard.y ? shard.y[0].path : shard.x[0].path));
+    this.meta.shards++;
+    if (this.job.progress) {
+      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows ` +
+        `(read ${(t1 - t0).toFixed(2)} s, features+syrk ${(now() - t1).toFixed(2)} s)\n`);
+    }
+  }
+
+  /** One joined row (pairing by_id); rows are processed in blocks as the buffer fills. */
+  addPaired(id: string, bytes: Uint8Array): void {
+    if (this.paired === undefined) {
+      this.paired = new PairedBuffer(this.job.blockRows, this.job.model.x.d, this.job.model.y.d, [],
+        { x: this.job.xSource, y: this.job.ySource });
+    }
+    this.paired.add(id, bytes);
+    if (this.paired.full) this.addRows(this.paired.drain());
+  }
+
+  private addRows(set: RowSet): void {
     const B = this.job.blockRows;
-    for (let s = 0; s < rows.rows; s += B) {
-      const r = Math.min(B, rows.rows - s);
+    for (let s = 0; s < set.rows; s += B) {
+      const r = Math.min(B, set.rows - s);
       const tf = now();
-      const first = rows.globalStart + s;
-      phiChecked(this.backend, this.pair, rows.x.subarray(s * rows.dX, (s + r) * rows.dX),
-        rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi,
-        (sd, local) => `${sd === "y" && shard.y ? shard.y[0].path : shard.x[0].path}: global row ${first + local}`);
+      const first = s;
+      phiChecked(this.backend, this.pair, set.x.subarray(s * set.dX, (s + r) * set.dX),
+        set.y.subarray(s * set.dY, (s + r) * set.dY), r, this.phi, (sd, local) => set.where(sd, first + local));
       const ts = now();
       this.acc.addBlock(this.backend, this.phi, r);
       this.meta.features += ts - tf;
       this.meta.syrk += now() - ts;
       this.meta.blocks++;
-    }
-    this.meta.shards++;
-    if (this.job.progress) {
-      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows ` +
-        `(read ${(t1 - t0).toFixed(2)} s, features+syrk ${(now() - t1).toFixed(2)} s)\n`);
     }
   }
 
@@ -86,7 +101,8 @@ class GramWorker {
    * bundle's ids in hash buckets ("ids:<b>") for the duplicate check.
    */
   finish(): KeyedBytes[] {
-    if (this.meta.shards === 0) return [];
+    if (this.paired !== undefined && this.paired.size > 0) this.addRows(this.paired.drain());
+    if (this.acc.n === 0) return [];
     const out: KeyedBytes[] = this.acc.toTiles(this.job.tile).map((t) => ({ key: tileKey(t.bi, t.bj),
       value: f64ToBytes(t.data) }));
     const meta = new Float64Array(META.colSum + this.pair.M);

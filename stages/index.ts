@@ -6,3 +6,4 @@ export { solveTiles } from "./solve-stage";
 export { ScoreWorker, topCombine, writeTop } from "./score-stage";
 export { sumBytes } from "./bytes";
 export { checkIdBucket } from "./ids";
+export { keyedRowsOfShard, pairRows } from "./keyed-rows";

@@ -18,8 +18,13 @@ interface JobSpec {
   tmpDir: string;
   n: number;
   shards: number;
-  /** names the input in id errors */
+  /** name the inputs in id errors */
   idSource: string;
+  xSource: string;
+  ySource: string;
+  pairing: "by_row" | "by_id";
+  /** rows per score part file when rows arrive from the by_id join */
+  partRows: number;
   /** print progress lines on stderr */
   progress: boolean;
 }

@@ -3,10 +3,12 @@
 // N candidates per mode and bundle leave the worker.
 import * as path from "path";
 import * as fs from "fs";
+import * as crypto from "crypto";
 import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
 import { featurePair, FeaturePair, phiBlock } from "../spec/model";
 import { scoreBlock } from "../spec/scores";
-import { readShard, MetaValue, ShardRows } from "../pipelines/shard-rows";
+import { readShard, MetaValue } from "../pipelines/shard-rows";
+import { PairedBuffer, RowSet, shardRowSet } from "./row-set";
 import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
@@ -52,6 +54,9 @@ class ScoreWorker {
   private readonly modes: string[];
   private readonly phi: Float32Array | Float64Array;
   private top: Candidate[][];
+  private paired?: PairedBuffer;
+  private partSeq = 0;
+  private readonly bundleTag = crypto.randomBytes(6).toString("hex");
 
   constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
     this.backend = getBackend(job.backend);
@@ -70,6 +75,34 @@ class ScoreWorker {
   scoreShard(shard: ShardDesc): void {
     const t0 = Date.now();
     const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
+    const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
+    this.scoreRows(shardRowSet(rows, shard.x[0].path, shard.y ? shard.y[0].path : shard.x[0].path), name);
+    if (this.job.progress) {
+      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows -> ${name} ` +
+        `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
+    }
+  }
+
+  /**
+   * One joined row (pairing by_id). Parts are written every partRows rows under a bundle-unique name; the driver
+   * renames them part-NNNNN-of-NNNNN once all are known.
+   */
+  addPaired(id: string, bytes: Uint8Array): void {
+    if (this.paired === undefined) {
+      this.paired = new PairedBuffer(this.job.partRows, this.job.model.x.d, this.job.model.y.d,
+        this.job.xOpts.metadataColumns, { x: this.job.xSource, y: this.job.ySource });
+    }
+    this.paired.add(id, bytes);
+    if (this.paired.full) this.flushPaired();
+  }
+
+  private flushPaired(): void {
+    if (this.paired === undefined || this.paired.size === 0) return;
+    const set = this.paired.drain();
+    this.scoreRows(set, `part-join-${this.bundleTag}-${String(this.partSeq++).padStart(5, "0")}.parquet`);
+  }
+
+  private scoreRows(rows: RowSet, name: string): void {
     const K = 2 * this.k;
     const M = this.pair.M;
     const scores = new Float64Array(rows.rows * K);
@@ -83,9 +116,12 @@ class ScoreWorker {
     const metaCols = this.job.xOpts.metadataColumns;
     const columns: OutputColumn[] = [
       { name: "id", type: "string", values: rows.ids },
-      { name: "row", type: "int64", values: Array.from({ length: rows.rows }, (_, i) => rows.globalStart + i) },
+      { name: "row", type: "int64", values: Array.from({ length: rows.rows }, (_, i) => rows.rowIndex(i)) },
     ];
-    for (const c of metaCols) columns.push({ name: c, type: metaColumnType(rows.metadata[c]), values: rows.metadata[c] });
+    for (const c of metaCols) {
+      columns.push({ name: c, type: metaColumnType(rows.metadata[c]), values: rows.metadata[c],
+        nullable: rows.metadata[c].some((v) => v === null) });
+    }
     for (let j = 0; j < K; j++) {
       const col = new Float64Array(rows.rows);
       for (let i = 0; i < rows.rows; i++) col[i] = scores[i * K + j];
@@ -93,30 +129,26 @@ class ScoreWorker {
     }
     const dir = path.join(this.job.tmpDir, "scores");
     fs.mkdirSync(dir, { recursive: true });
-    const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
     writeParquet(path.join(dir, name), columns);
     for (let j = 0; j < K; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
-    if (this.job.progress) {
-      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows -> ${name} ` +
-        `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
-    }
   }
 
-  /** The shard's best N rows for mode column j (a method, not a loop body: see the lint rule on loop closures). */
-  private candidates(rows: ShardRows, scores: Float64Array, K: number, j: number): Candidate[] {
+  /** The rows' best N for mode column j (a method, not a loop body: see the lint rule on loop closures). */
+  private candidates(rows: RowSet, scores: Float64Array, K: number, j: number): Candidate[] {
     const metaCols = this.job.xOpts.metadataColumns;
     const order = Array.from({ length: rows.rows }, (_, i) => i)
-      .sort((a, b) => scores[b * K + j] - scores[a * K + j] || a - b)
+      .sort((a, b) => scores[b * K + j] - scores[a * K + j] || rows.rowIndex(a) - rows.rowIndex(b))
       .slice(0, this.job.top);
     return order.map((i) => {
       const meta: Record<string, MetaValue> = {};
       for (const c of metaCols) meta[c] = rows.metadata[c][i];
-      return { id: rows.ids[i], row: rows.globalStart + i, score: scores[i * K + j], metadata: meta };
+      return { id: rows.ids[i], row: rows.rowIndex(i), score: scores[i * K + j], metadata: meta };
     });
   }
 
   /** One element per mode: its key and the bundle's top-N candidates as JSON. */
   finish(): { key: string; value: string }[] {
+    this.flushPaired();
     return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
   }
 }

@@ -10,7 +10,7 @@ import { startJobServer } from "../infra/flink/jobserver";
 import type { JobServer } from "../infra/flink/jobserver";
 import { probePipeline, runOnFlink, tileValue, sideValue, keyOf } from "./fixtures/flink-probe";
 import type { ProbeParams } from "./fixtures/flink-probe";
-import { raiseWorkerGrpcLimits } from "../transforms/worker-grpc-limits";
+import { applyWorkerPatches, workerPatchesApplied } from "../transforms/worker-patches";
 
 const SKIP_FLINK = process.env.SPEC_BEAM_SKIP_FLINK === "1";
 const MIB = 1024 * 1024;
@@ -59,6 +59,8 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
 
   before(async function () {
     if (SKIP_FLINK) this.skip();
+    // Without these the SDK worker drops bundles' elements at random and caps messages at 4 MiB (worker-patches.ts).
+    applyWorkerPatches();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "flink-probe-"));
     const t0 = Date.now();
     server = await startJobServer({ log: path.join(tmp, "jobserver.log") });
@@ -95,8 +97,7 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
     checkOutputs(p);
   });
 
-  it("carries > 4 MiB grouped values and side inputs once raiseWorkerGrpcLimits() is applied", async function () {
-    raiseWorkerGrpcLimits();
+  it("carries grouped values and side inputs above gRPC's 4 MiB default", async function () {
     const p: ProbeParams = {
       outDir: path.join(tmp, "large"),
       shards: 4,
@@ -106,6 +107,14 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
     };
     await run(p);
     checkOutputs(p);
+  });
+});
+
+describe("worker patches", function () {
+  it("are installed by applyWorkerPatches() and can be applied twice", function () {
+    applyWorkerPatches();
+    applyWorkerPatches();
+    assert.equal(workerPatchesApplied(), true);
   });
 });
 

@@ -146,6 +146,177 @@ const refRff = (x: Vec, rows: number, d: number, omega: Float64Array, m: number)
   return out;
 };
 
+/** V V^T for a random n x k V: PSD of rank k, n - k zero eigenvalues. */
+const lowRankPsd = (rand: () => number, n: number, k: number): Float64Array => {
+  const v = randomMatrix(rand, n, k);
+  return refGemm(v, v, n, k, n, false, true);
+};
+
+const diagonal = (values: ArrayLike<number>): Float64Array => {
+  const n = values.length;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) a[i * n + i] = values[i];
+  return a;
+};
+
+/** Q diag(values) Q^T with Q a product of three random Householder reflectors (orthogonal to rounding). */
+const rotatedDiagonal = (rand: () => number, values: ArrayLike<number>): Float64Array => {
+  const n = values.length;
+  let a = diagonal(values);
+  for (let r = 0; r < 3; r++) {
+    const u = randomMatrix(rand, n, 1);
+    let uu = 0;
+    for (let i = 0; i < n; i++) uu += u[i] * u[i];
+    const h = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h[i * n + j] = (i === j ? 1 : 0) - (2 * u[i] * u[j]) / uu;
+    a = refGemm(refGemm(h, a, n, n, n, false, false), h, n, n, n, false, false);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const m = 0.5 * (a[i * n + j] + a[j * n + i]);
+      a[i * n + j] = m;
+      a[j * n + i] = m;
+    }
+  }
+  return a;
+};
+
+/** Random symmetric R with |r_ij| spread over 10^(top - span (i + j) / (2 (n - 1))): a graded matrix. */
+const graded = (rand: () => number, n: number, top: number, span: number): Float64Array => {
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = (rand() + (rand() < 0 ? -0.75 : 0.75)) * 10 ** (top - (span * (i + j)) / (2 * (n - 1)));
+      a[i * n + j] = v;
+      a[j * n + i] = v;
+    }
+  }
+  return a;
+};
+
+/**
+ * SPEC's Theta = U D U^T (spec/solver.ts): U the upper Cholesky factor of C + eps I for a PSD C of the given rank,
+ * D = diag(I_h, -I_h). Built with the portable Cholesky so both backends see the same matrix.
+ */
+const specTheta = (rand: () => number, n: number, rank: number): Float64Array => {
+  const c = lowRankPsd(rand, n, rank);
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += c[i * n + i];
+  for (let i = 0; i < n; i++) c[i * n + i] += (1e-10 * trace) / n;
+  const u = portableBackend.cholesky(c, n);
+  const ud = Float64Array.from(u);
+  for (let i = 0; i < n; i++) for (let j = n >> 1; j < n; j++) ud[i * n + j] = -ud[i * n + j];
+  const theta = refGemm(ud, u, n, n, n, false, true);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const m = 0.5 * (theta[i * n + j] + theta[j * n + i]);
+      theta[i * n + j] = m;
+      theta[j * n + i] = m;
+    }
+  }
+  return theta;
+};
+
+interface HardEighCase {
+  name: string;
+  n: number;
+  a: () => Float64Array;
+  /** the exact spectrum (any order), when the construction fixes it */
+  spectrum?: () => number[];
+}
+
+const sumSquares = (x: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return s;
+};
+
+/**
+ * Matrices that stalled the portable QL (rank deficiency, clusters of zero or repeated eigenvalues, extreme and
+ * graded scales, near-identity kernels whose tiny off-diagonals underflow when squared).
+ */
+const hardEighCases: HardEighCase[] = [
+  {
+    name: "rank-1 v v^T, n=60",
+    n: 60,
+    a: () => lowRankPsd(makeRandom(601), 60, 1),
+    spectrum: () => [sumSquares(randomMatrix(makeRandom(601), 60, 1)), ...new Array<number>(59).fill(0)],
+  },
+  { name: "rank-3 PSD, n=60", n: 60, a: () => lowRankPsd(makeRandom(603), 60, 3) },
+  { name: "rank-40 PSD, n=150", n: 150, a: () => lowRankPsd(makeRandom(640), 150, 40) },
+  {
+    name: "all entries equal (0.7), n=60",
+    n: 60,
+    a: () => new Float64Array(60 * 60).fill(0.7),
+    spectrum: () => [0.7 * 60, ...new Array<number>(59).fill(0)],
+  },
+  {
+    name: "identity * 1e-300, n=40",
+    n: 40,
+    a: () => diagonal(new Array<number>(40).fill(1e-300)),
+    spectrum: () => new Array<number>(40).fill(1e-300),
+  },
+  {
+    name: "identity * 1e300, n=40",
+    n: 40,
+    a: () => diagonal(new Array<number>(40).fill(1e300)),
+    spectrum: () => new Array<number>(40).fill(1e300),
+  },
+  {
+    name: "identity + 1e-160 R (off-diagonals underflow when squared), n=100",
+    n: 100,
+    a: () => {
+      const a = randomSymmetric(makeRandom(1160), 100).map((v) => 1e-160 * v);
+      for (let i = 0; i < 100; i++) a[i * 100 + i] = 1;
+      return a;
+    },
+    spectrum: () => new Array<number>(100).fill(1),
+  },
+  {
+    name: "diag with many repeated values, n=60",
+    n: 60,
+    a: () => diagonal(Array.from({ length: 60 }, (_, i) => [2, -1, 0, 2, 1e-3][i % 5])),
+    spectrum: () => Array.from({ length: 60 }, (_, i) => [2, -1, 0, 2, 1e-3][i % 5]),
+  },
+  {
+    name: "Q diag(many repeated values) Q^T, n=60",
+    n: 60,
+    a: () => rotatedDiagonal(makeRandom(660), Array.from({ length: 60 }, (_, i) => [2, -1, 0, 2, 1e-3][i % 5])),
+    spectrum: () => Array.from({ length: 60 }, (_, i) => [2, -1, 0, 2, 1e-3][i % 5]),
+  },
+  { name: "graded, entries 1e150 (top left) .. 1e-150, n=40", n: 40, a: () => graded(makeRandom(150), 40, 150, 300) },
+  { name: "graded, entries 1e-150 (top left) .. 1e150, n=40", n: 40, a: () => graded(makeRandom(151), 40, -150, -300) },
+  {
+    name: "2x2 blocks [[c, b], [b, c]] with exactly equal diagonal, b from 1 to 1e-300, n=12",
+    n: 12,
+    a: () => {
+      const a = new Float64Array(144);
+      const bs = [1, 1e-8, 1e-17, 1e-100, 1e-300, 0];
+      for (let p = 0; p < 6; p++) {
+        const i = 2 * p;
+        a[i * 12 + i] = 3;
+        a[(i + 1) * 12 + i + 1] = 3;
+        a[i * 12 + i + 1] = bs[p];
+        a[(i + 1) * 12 + i] = bs[p];
+      }
+      return a;
+    },
+    spectrum: () => [1, 1e-8, 1e-17, 1e-100, 1e-300, 0].flatMap((v) => [3 - v, 3 + v]),
+  },
+  {
+    name: "SPEC Theta = U D U^T, C + eps I = U^T U, C of rank 10, n=80",
+    n: 80,
+    a: () => specTheta(makeRandom(80), 80, 10),
+  },
+  { name: "SPEC Theta = U D U^T, C of rank 30, n=200", n: 200, a: () => specTheta(makeRandom(200), 200, 30) },
+];
+
+/** max_j ||A v_j - l_j v_j|| / max|A|, formed on A / max|A| so that scales like 1e+-300 neither overflow nor vanish. */
+const scaledEighResidual = (a: Float64Array, n: number, values: Float64Array, vectors: Float64Array): number => {
+  const s = Math.max(maxAbs(a), 1e-300);
+  return eighResidual(a.map((v) => v / s), n, values.map((v) => v / s), vectors);
+};
+
 const allowNoNative = process.env.SPEC_BEAM_ALLOW_NO_NATIVE === "1";
 
 const loadNative = (): LinalgBackend | undefined => {
@@ -333,6 +504,43 @@ for (const suite of suites) {
       });
     });
 
+    describe("eigh on rank-deficient, repeated, extreme-scale and graded matrices", () => {
+      for (const c of hardEighCases) {
+        it(`${c.name}: residual <= 1e-10 max|A|, orthonormal vectors, the exact spectrum when known`, () => {
+          const a = c.a();
+          const n = c.n;
+          const r = b.eigh(a, n);
+          assert.equal(r.values.length, n);
+          for (let i = 1; i < n; i++) assert.ok(r.values[i - 1] <= r.values[i], `values not ascending at ${i}`);
+          assertOrthonormalColumns(r.vectors, n, n, 1e-12);
+          const res = scaledEighResidual(a, n, r.values, r.vectors);
+          assert.ok(res <= 1e-10, `residual ${res} max|A|`);
+          if (c.spectrum !== undefined) {
+            const want = Float64Array.from(c.spectrum()).sort();
+            const tol = 1e-12 * maxAbs(a) * n;
+            for (let i = 0; i < n; i++) {
+              if (!(Math.abs(r.values[i] - want[i]) <= tol)) {
+                assert.fail(`eigenvalue ${i} is ${r.values[i]}, expected ${want[i]} (tol ${tol})`);
+              }
+            }
+          }
+        });
+      }
+      it("eighRange on a rank-deficient Theta: the extreme pairs SPEC asks for, matching eigh", () => {
+        const n = 200;
+        const a = specTheta(makeRandom(200), n, 30);
+        const full = b.eigh(a, n);
+        const top = b.eighRange(a, n, n - 5, n - 1);
+        const bottom = b.eighRange(a, n, 0, 4);
+        assertClose(top.values, full.values.slice(n - 5), 1e-12, "top values");
+        assertClose(bottom.values, full.values.slice(0, 5), 1e-12, "bottom values");
+        assertOrthonormalColumns(top.vectors, n, 5, 1e-12);
+        assertOrthonormalColumns(bottom.vectors, n, 5, 1e-12);
+        assert.ok(scaledEighResidual(a, n, top.values, top.vectors) <= 1e-10);
+        assert.ok(scaledEighResidual(a, n, bottom.values, bottom.vectors) <= 1e-10);
+      });
+    });
+
     describe("eighRange", () => {
       for (const n of SIZES) {
         const ranges = [[0, 0], [n - 1, n - 1], [0, Math.min(2, n - 1)], [Math.max(0, n - 4), n - 1],
@@ -502,6 +710,18 @@ describe("linalg native agrees with portable to rounding", function () {
     p.rffFeatures(a, n, n, omega, 50, op);
     assertClose(on, op, 1e-10, "rff");
   });
+
+  for (const c of hardEighCases) {
+    it(`eigh values agree to 1e-10 max|A| on ${c.name}`, () => {
+      const a = c.a();
+      const vn = native.eigh(a, c.n).values;
+      const vp = p.eigh(a, c.n).values;
+      const tol = 1e-10 * maxAbs(a);
+      for (let i = 0; i < c.n; i++) {
+        if (!(Math.abs(vn[i] - vp[i]) <= tol)) assert.fail(`eigenvalue ${i}: native ${vn[i]}, portable ${vp[i]}`);
+      }
+    });
+  }
 
   it("eig eigenvalues agree as a multiset", () => {
     const n = 17;

@@ -152,3 +152,62 @@ describe("compare pipeline (direct runner)", function () {
     assert.equal(Number(n[0][0]), 6 * 100);
   });
 });
+
+describe("compare pipeline, pairing by_id (a join)", function () {
+  this.timeout(300000);
+  let dir = "";
+  let db: Connection;
+
+  before(async () => {
+    dir = makeTempDir("by-id");
+    db = await openDuckDb();
+  });
+  after(() => removeDir(dir));
+
+  const flags = (extra: Record<string, unknown>) => ({ "x.column": "x", "x.id_column": "id",
+    "metadata_columns": ["label"], "kernel.sigma_x": SIGMA, "kernel.sigma_y": SIGMA, "kernel.rff": RFF, "modes": 3,
+    "top": 20, "seed": 5, "compute.shard_rows": 130, ...extra });
+
+  it("joins Y rows stored in another order and gives the by_row result on the aligned data", async () => {
+    const t = plantedTable(PER, D, 3);
+    const aligned = path.join(dir, "aligned.parquet");
+    await writeTableParquet(aligned, t, { db: db });
+    // Y alone, rows reversed: the same samples in another order
+    const yFile = path.join(dir, "y-reversed.parquet");
+    await db.run(`COPY (SELECT id, y FROM read_parquet('${aligned}') ORDER BY id DESC) TO '${yFile}' (FORMAT parquet)`);
+    const byRow = await runQuiet(flags({ "x.path": aligned, "y.column": "y", "out": path.join(dir, "by-row") }));
+    if (byRow.error) throw byRow.error;
+    const byId = await runQuiet(flags({ "x.path": aligned, "y.path": yFile, "y.column": "y", "y.id_column": "id",
+      "pairing": "by_id", "out": path.join(dir, "by-id") }));
+    if (byId.error) throw byId.error;
+    const a = byRow.result?.summary.eigenvalues as { positive: number[]; negative: number[] };
+    const b = byId.result?.summary.eigenvalues as { positive: number[]; negative: number[] };
+    const radius = Math.max(a.positive[0], -a.negative[0]);
+    for (let j = 0; j < 3; j++) {
+      assert.ok(Math.abs(a.positive[j] - b.positive[j]) < 1e-9 * radius, `+${j + 1}: ${a.positive[j]} vs ${b.positive[j]}`);
+      assert.ok(Math.abs(a.negative[j] - b.negative[j]) < 1e-9 * radius, `-${j + 1}: ${a.negative[j]} vs ${b.negative[j]}`);
+    }
+    const diff = await queryRows(db, `SELECT max(abs(r.score_p1 - i.score_p1)), count(*) FROM ` +
+      `read_parquet('${path.join(dir, "by-row", "scores", "*.parquet")}') r JOIN ` +
+      `read_parquet('${path.join(dir, "by-id", "scores", "*.parquet")}') i USING (id)`);
+    assert.equal(Number(diff[0][1]), 3 * PER);
+    assert.ok(Number(diff[0][0]) < 1e-7, `max score difference ${diff[0][0]}`);
+    const parts = fs.readdirSync(path.join(dir, "by-id", "scores"));
+    assert.ok(parts.length >= 1 && parts.every((f) => /^part-\d{5}-of-\d{5}\.parquet$/.test(f)), parts.join(","));
+  });
+
+  it("an id of X missing from Y stops the run naming the id, and publishes nothing", async () => {
+    const t = plantedTable(20, D, 4);
+    const xFile = path.join(dir, "x-miss.parquet");
+    await writeTableParquet(xFile, t, { db: db });
+    const yFile = path.join(dir, "y-miss.parquet");
+    await db.run(`COPY (SELECT CASE WHEN id = '${t.ids[7]}' THEN 'stranger' ELSE id END AS id, y FROM read_parquet('${xFile}')) ` +
+      `TO '${yFile}' (FORMAT parquet)`);
+    const out = path.join(dir, "out-miss");
+    const r = await runQuiet(flags({ "x.path": xFile, "y.path": yFile, "y.column": "y", "y.id_column": "id",
+      "pairing": "by_id", "out": out }));
+    assert.ok(r.error, "should fail");
+    assert.match(r.error.message, new RegExp(`'(${t.ids[7]}|stranger)'.*has no match`));
+    assert.ok(!fs.existsSync(out));
+  });
+});

@@ -73,7 +73,7 @@ const matmul = (A: Float64Array, B: Float64Array, m: number, k: number, n: numbe
   return C;
 };
 
-/** The cholesky path forced onto its extremes-only branch (eighRange), as used for M > 4000. */
+/** The cholesky path forced onto its extremes-only branch (two eighRange calls), used for very large M. */
 const solveProblemExtremes = (backend: LinalgBackend, p: Problem, eta: number, k: number): SpecSolution => {
   const acc = new GramAccumulator(p.M);
   acc.addBlock(backend, p.phi, p.n);

@@ -134,11 +134,10 @@ const writeNpyAtomic = (file: string, data: Float32Array, rows: number, cols: nu
   return bytes.length;
 };
 
-const writePart = (opts: SynthOptions, model: SynthModel, side: Side, p: number, start: number, count: number): number => {
+const writePart = (opts: SynthOptions, model: SynthModel, side: Side, p: number, start: number, labels: Int32Array): number => {
+  const count = labels.length;
   const dim = side === "x" ? opts.dx : opts.dy;
-  const vectors = new Float32Array(count * dim);
-  const labels = new Int32Array(count);
-  model.fill(side, start, count, vectors, labels);
+  const vectors = model.vectors(side, start, labels);
   const dir = path.join(opts.out, side);
   if (opts.format === "npy") return writeNpyAtomic(path.join(dir, partName(p, "npy")), vectors, count, dim);
   const ids: string[] = new Array(count);
@@ -153,15 +152,11 @@ const writePart = (opts: SynthOptions, model: SynthModel, side: Side, p: number,
 };
 
 // ids.txt and labels.txt of the npy format, appended part by part.
-const appendIdsAndLabels = (opts: SynthOptions, model: SynthModel, start: number, count: number): number => {
+const appendIdsAndLabels = (opts: SynthOptions, start: number, labels: Int32Array): number => {
   const ids: string[] = [];
-  const labels: string[] = [];
-  for (let r = 0; r < count; r++) {
-    ids.push(sampleId(start + r, opts.n));
-    labels.push(String(model.label(start + r)));
-  }
+  for (let r = 0; r < labels.length; r++) ids.push(sampleId(start + r, opts.n));
   const idText = ids.join("\n") + "\n";
-  const labelText = labels.join("\n") + "\n";
+  const labelText = Array.from(labels).join("\n") + "\n";
   fs.appendFileSync(path.join(opts.out, "ids.txt"), idText);
   fs.appendFileSync(path.join(opts.out, "labels.txt"), labelText);
   return Buffer.byteLength(idText) + Buffer.byteLength(labelText);
@@ -175,9 +170,10 @@ const synthesize = (opts: SynthOptions): SynthSummary => {
   for (let p = 0; p < opts.files; p++) {
     const start = Math.floor((p * opts.n) / opts.files);
     const count = Math.floor(((p + 1) * opts.n) / opts.files) - start;
-    bytes += writePart(opts, model, "x", p, start, count);
-    bytes += writePart(opts, model, "y", p, start, count);
-    if (opts.format === "npy") bytes += appendIdsAndLabels(opts, model, start, count);
+    const labels = model.labels(start, count);
+    bytes += writePart(opts, model, "x", p, start, labels);
+    bytes += writePart(opts, model, "y", p, start, labels);
+    if (opts.format === "npy") bytes += appendIdsAndLabels(opts, start, labels);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return {

@@ -54,15 +54,76 @@ const scoreFn = (job: JobSpec): beam.DoFn<ShardDesc, KV<string, string>, ScoreCo
   },
 });
 
-/** Builds the graph; results land as files in job.tmpDir (workers cannot update driver variables). */
-const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void => {
-  registerWorkerModules();
-  const bytesCoder = (name: string) =>
-    beam.withName(name, internal.withCoderInternal<Bytes>(support.kvBytesCoder()));
-  const shardPc = root.apply(beam.withName("plan-shards", beam.create(shards)));
+const bytesCoder = (name: string) =>
+  beam.withName(name, internal.withCoderInternal<Bytes>(support.kvBytesCoder()));
 
-  const partials = shardPc
-    .apply(beam.withName("gram-partials", beam.parDo(gramFn(job))))
+/**
+ * pairing by_id: both sides' rows keyed by id, grouped (the join), checked (exactly one row per side and id) and
+ * emitted as paired rows keyed by id. The paired rows feed both passes.
+ */
+const joinById = (root: beam.Root, job: JobSpec, xShards: ShardDesc[], yShards: ShardDesc[]): beam.PCollection<Bytes> => {
+  const side = (name: string, shards: ShardDesc[], opts: JobSpec["xOpts"], which: "x" | "y") =>
+    root
+      .apply(beam.withName(`${name}-shards`, beam.create(shards)))
+      .apply(beam.withName(`${name}-keyed-rows`, beam.parDo({
+        process: function (shard: ShardDesc) {
+          return stages.keyedRowsOfShard(shard, opts, which);
+        },
+      })))
+      .apply(bytesCoder(`${name}-keyed-rows-coder`)) as beam.PCollection<Bytes>;
+  const xs = side("x", xShards, job.xOpts, "x");
+  const ys = side("y", yShards, job.yOpts, "y");
+  return beam.P([xs, ys])
+    .apply(beam.withName("join-flatten", beam.flatten()))
+    .apply(bytesCoder("join-flatten-coder"))
+    .apply(beam.withName("join-group", internal.groupByKey<string, Uint8Array>()))
+    .apply(beam.withName("join-pair", beam.parDo({
+      process: function (kv: KV<string, Iterable<Uint8Array>>) {
+        return [{ key: kv.key, value: stages.pairRows(kv.key, kv.value, job.xSource, job.ySource) }];
+      },
+    })))
+    .apply(bytesCoder("joined-rows-coder")) as beam.PCollection<Bytes>;
+};
+
+const joinedGramFn = (job: JobSpec): beam.DoFn<Bytes, Bytes> & GramFnState => ({
+  startBundle: function () {
+    this.worker = undefined;
+  },
+  process: function (kv: Bytes) {
+    if (this.worker === undefined) this.worker = new stages.GramWorker(job);
+    this.worker.addPaired(kv.key, kv.value);
+  },
+  finishBundle: function () {
+    const w = this.worker;
+    this.worker = undefined;
+    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+  },
+});
+
+const joinedScoreFn = (job: JobSpec): beam.DoFn<Bytes, KV<string, string>, ScoreContext> & ScoreFnState => ({
+  startBundle: function () {
+    this.worker = undefined;
+  },
+  process: function (kv: Bytes, ctx: ScoreContext) {
+    if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
+    this.worker.addPaired(kv.key, kv.value);
+  },
+  finishBundle: function () {
+    const w = this.worker;
+    this.worker = undefined;
+    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+  },
+});
+
+/** Builds the graph; results land as files in job.tmpDir (workers cannot update driver variables). */
+const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[], yShards: ShardDesc[]): void => {
+  registerWorkerModules();
+  const joined = job.pairing === "by_id" ? joinById(root, job, shards, yShards) : undefined;
+  const shardPc = joined ? undefined : root.apply(beam.withName("plan-shards", beam.create(shards)));
+
+  const partials = (joined
+    ? joined.apply(beam.withName("gram-partials", beam.parDo(joinedGramFn(job))))
+    : (shardPc as beam.PCollection<ShardDesc>).apply(beam.withName("gram-partials", beam.parDo(gramFn(job)))))
     .apply(bytesCoder("gram-partials-coder"));
   // Tiles and the meta vector are summed per key; id buckets are grouped and checked for duplicates.
   const isIds = (kv: Bytes): boolean => kv.key.startsWith("ids:");
@@ -102,8 +163,11 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[]): void 
     )))
     .apply(bytesCoder("solution-coder")) as beam.PCollection<Bytes>;
 
-  shardPc
-    .apply(beam.withName("score", beam.parDo(scoreFn(job), { solution: beam.iterableSideInput(solution) })))
+  const scored = joined
+    ? joined.apply(beam.withName("score", beam.parDo(joinedScoreFn(job), { solution: beam.iterableSideInput(solution) })))
+    : (shardPc as beam.PCollection<ShardDesc>).apply(beam.withName("score",
+      beam.parDo(scoreFn(job), { solution: beam.iterableSideInput(solution) })));
+  scored
     .apply(beam.withName("score-coder", internal.withCoderInternal(support.kvStringCoder())))
     .apply(beam.withName("top-per-mode", internal.combinePerKey(stages.topCombine(job.top))))
     .apply(beam.withName("top-coder", internal.withCoderInternal(support.kvStringCoder())))

@@ -20,14 +20,23 @@ const tridiagonalize = (w: Float64Array, n: number): { d: Float64Array; e: Float
   const p = new Float64Array(n);
   for (let k = 0; k + 2 < n; k++) {
     const row = k * n;
-    let sigma2 = 0;
-    for (let j = k + 1; j < n; j++) sigma2 += w[row + j] * w[row + j];
     d[k] = w[row + k];
-    const x0 = w[row + k + 1];
-    if (sigma2 === 0) {
+    let xmax = 0;
+    for (let j = k + 1; j < n; j++) xmax = Math.max(xmax, Math.abs(w[row + j]));
+    if (xmax === 0) {
       e[k] = 0;
       continue;
     }
+    // The reflector is built from x / max|x|: squaring x itself underflows once |x| < 1e-154 (graded or
+    // rank-deficient input), and a sigma2 made of denormals leaves H = I - tau v v^T far from orthogonal.
+    // H does not depend on the scale of v, so only e[k] needs xmax put back.
+    let sigma2 = 0;
+    for (let j = k + 1; j < n; j++) {
+      const x = w[row + j] / xmax;
+      w[row + j] = x;
+      sigma2 += x * x;
+    }
+    const x0 = w[row + k + 1];
     const sigma = Math.sqrt(sigma2);
     const alpha = x0 >= 0 ? -sigma : sigma;
     // v = x - alpha e1 is stored in place of x (row k right of the diagonal, no longer needed).
@@ -35,7 +44,7 @@ const tridiagonalize = (w: Float64Array, n: number): { d: Float64Array; e: Float
     const vtv = sigma2 - 2 * alpha * x0 + alpha * alpha;
     const tau = 2 / vtv;
     taus[k] = tau;
-    e[k] = alpha;
+    e[k] = alpha * xmax;
     // S <- H S H with H = I - tau v v^T, on the trailing block S = w[k+1:, k+1:] (kept full, both triangles).
     let kdot = 0;
     for (let i = k + 1; i < n; i++) {
@@ -86,17 +95,30 @@ const tridiagonalize = (w: Float64Array, n: number): { d: Float64Array; e: Float
   return { d: d, e: e, qt: qt };
 };
 
-/** Implicit-shift QL on (d, e); rotations are applied to rows of z. d receives the eigenvalues. */
+/**
+ * Implicit-shift QL on (d, e); rotations are applied to rows of z. d receives the eigenvalues.
+ *
+ * An off-diagonal is dropped once it is below eps ||T||, not eps (|d_m| + |d_m+1|): dropping it perturbs T by
+ * no more than the Householder stage already has (normwise backward stability, as in EISPACK tql2). The
+ * neighbour-relative test never fires for a rank-deficient matrix: its zero eigenvalues sit among diagonals of
+ * size ~eps ||T|| and would need |e| ~ eps^2 ||T||, below the rounding that every sweep through the large part
+ * of the block adds, so the iteration stalls until the sweep limit.
+ */
 const tridiagonalQl = (d: Float64Array, e: Float64Array, z: Float64Array, n: number): void => {
   const maxIter = 60;
   e[n - 1] = 0;
+  // Largest absolute row sum of T: an upper bound on ||T||_2 that rotations change by at most a small factor.
+  let tnorm = 0;
+  for (let i = 0; i < n; i++) {
+    tnorm = Math.max(tnorm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  }
+  const negligible = Number.EPSILON * tnorm;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) + dd === dd) break;
+        if (Math.abs(e[m]) <= negligible) break;
       }
       if (m === l) break;
       if (++iter > maxIter) {
