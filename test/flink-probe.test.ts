@@ -57,7 +57,7 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
   let server: JobServer | undefined;
   let tmp = "";
 
-  before(async function () {
+  before("start the Flink job server", async function () {
     if (SKIP_FLINK) this.skip();
     // Without these the SDK worker drops bundles' elements at random and caps messages at 4 MiB (worker-patches.ts).
     applyWorkerPatches();
@@ -67,7 +67,7 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
     console.log(`      job server ready at ${server.endpoint} in ${Date.now() - t0} ms (log ${server.logFile})`);
   });
 
-  after(async function () {
+  after("stop the Flink job server", async function () {
     if (server) await server.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 // Synthetic paired-embedding datasets for benchmarks and scale runs (model: tools/synth-model.ts).
 //
 //   node dist/tools/synth.js --out DIR --n 100000 [--dx 768] [--dy 1024] [--clusters 20]
-//     [--merges 3] [--noise 25] [--files 1] [--row-group R] [--seed 0] [--format parquet|npy]
+//     [--merges min(3, clusters/4)] [--noise 25] [--files 1] [--row-group R] [--seed 0] [--format parquet|npy]
 //     [--compression none|snappy] [--overwrite]
 //
 // parquet: DIR/x/part-00000.parquet ... and DIR/y/part-00000.parquet ..., columns id (string),
@@ -49,7 +49,7 @@ interface SynthSummary {
 }
 
 const USAGE =
-  "usage: synth --out DIR --n N [--dx 768] [--dy 1024] [--clusters 20] [--merges min(3, clusters/2)] [--noise 25] " +
+  "usage: synth --out DIR --n N [--dx 768] [--dy 1024] [--clusters 20] [--merges min(3, clusters/4)] [--noise 25] " +
   "[--files 1] [--row-group R] [--seed 0] [--format parquet|npy] [--compression none|snappy] [--overwrite]";
 
 const INT_FLAGS = ["n", "dx", "dy", "clusters", "merges", "files", "row-group", "seed"];
@@ -98,7 +98,7 @@ const parseSynthArgs = (argv: string[]): SynthOptions => {
     dx: int("dx", 768, 1) as number,
     dy: int("dy", 1024, 1) as number,
     clusters: clusters,
-    merges: int("merges", Math.min(3, Math.floor(clusters / 2)), 0) as number,
+    merges: int("merges", Math.min(3, Math.floor(clusters / 4)), 0) as number,
     noise: noise,
     files: files,
     rowGroup: int("row-group", undefined, 1),

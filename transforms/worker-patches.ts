@@ -13,7 +13,6 @@
 //    Observed: a combine -> side-input ParDo job ended DONE with no output in 2 of 6 runs and with finishBundle
 //    run before process in 2 more; an element error could be printed ("DATA ERROR") yet the job still ended DONE.
 //    Wrapping each registered consumer so its calls run one after another (close last) removed it (8 of 8 runs).
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const fnApiClients = require("apache-beam/proto/org/apache/beam/model/fn_execution/v1/beam_fn_api.grpc-client");
 const workerData = require("apache-beam/worker/data");
 
