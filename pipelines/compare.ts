@@ -181,6 +181,16 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
   if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
     throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
   }
+  const scoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
+  const timingDir = path.join(tmpDir, "timings");
+  for (const f of fs.existsSync(timingDir) ? fs.readdirSync(timingDir) : []) {
+    const t = readJson<typeof scoreTiming>(path.join(timingDir, f));
+    scoreTiming.rows += t.rows;
+    scoreTiming.score_seconds += t.score_seconds;
+    scoreTiming.write_seconds += t.write_seconds;
+  }
+  fs.rmSync(timingDir, { recursive: true, force: true });
+  if (scoreTiming.rows !== sol.n) throw new Error(`the score pass scored ${scoreTiming.rows} rows, the Gram pass ${sol.n}`);
   const tops: Record<string, Candidate[]> = {};
   for (const m of sol.modes) {
     const f = path.join(tmpDir, "top", `${m}.json`);
@@ -241,6 +251,8 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
       gram_feature_seconds: sol.gram.feature_seconds,
       gram_syrk_seconds: sol.gram.syrk_seconds,
       solve_seconds: sol.solve_seconds,
+      score_seconds: scoreTiming.score_seconds,
+      score_write_seconds: scoreTiming.write_seconds,
     },
     outputs: { eigenvalues: "eigenvalues.parquet", scores: "scores/part-*.parquet",
       score_columns: Object.fromEntries(sol.modes.map((mm) => [mm, mm[0] === "+" ? `score_p${mm.slice(1)}` : `score_n${mm.slice(1)}`])),

@@ -56,6 +56,7 @@ class ScoreWorker {
   private top: Candidate[][];
   private paired?: PairedBuffer;
   private partSeq = 0;
+  private readonly timing = { rows: 0, score_seconds: 0, write_seconds: 0 };
   private readonly bundleTag = crypto.randomBytes(6).toString("hex");
 
   constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
@@ -103,6 +104,7 @@ class ScoreWorker {
   }
 
   private scoreRows(rows: RowSet, name: string): void {
+    const t0 = Number(process.hrtime.bigint()) / 1e9;
     const K = 2 * this.k;
     const M = this.pair.M;
     const scores = new Float64Array(rows.rows * K);
@@ -129,7 +131,12 @@ class ScoreWorker {
     }
     const dir = path.join(this.job.tmpDir, "scores");
     fs.mkdirSync(dir, { recursive: true });
+    const tw = Number(process.hrtime.bigint()) / 1e9;
     writeParquet(path.join(dir, name), columns);
+    const t1 = Number(process.hrtime.bigint()) / 1e9;
+    this.timing.score_seconds += tw - t0;
+    this.timing.write_seconds += t1 - tw;
+    this.timing.rows += rows.rows;
     for (let j = 0; j < K; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
   }
 
@@ -149,6 +156,10 @@ class ScoreWorker {
   /** One element per mode: its key and the bundle's top-N candidates as JSON. */
   finish(): { key: string; value: string }[] {
     this.flushPaired();
+    // per-bundle timing for summary.json (workers cannot update driver state; files in the run's tmp dir can)
+    const dir = path.join(this.job.tmpDir, "timings");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `score-${this.bundleTag}.json`), JSON.stringify(this.timing));
     return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
   }
 }

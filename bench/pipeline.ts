@@ -1,0 +1,149 @@
+// `make bench`: the compare pipeline on synthetic embeddings shaped like real ones (768-d vs 1024-d, clusters),
+// printed as ONE JSON object: per-stage wall time, the Gram stage's rate (n M^2 / t) next to the raw native SYRK
+// rate measured in the same run on the same shapes, their ratio, peak RSS, n, M, backend, threads, OpenBLAS core.
+//
+//   node dist/bench/pipeline.js [--n 20000] [--dx 768] [--dy 1024] [--rff 500] [--files 4] [--precision float64]
+//                               [--block-rows 2048] [--runner direct] [--data DIR] [--imagenet]
+// --imagenet = --n 1281167 --rff 1000 --files 64 (the ImageNet-train shape of issue 5). Data is generated once per
+// shape under .cache/bench-data/ (or --data) and reused.
+import "./openblas-env";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { synthesize } from "../tools/synth";
+import { resolveConfig } from "../configs/load";
+import { runCompare } from "../pipelines/compare";
+import { backendInfo, getBackend } from "../linalg/index";
+
+interface BenchOptions {
+  n: number;
+  dx: number;
+  dy: number;
+  rff: number;
+  files: number;
+  precision: "float64" | "float32";
+  blockRows: number;
+  runner: string;
+  data?: string;
+}
+
+const parse = (argv: string[]): BenchOptions => {
+  const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 500, files: 4, precision: "float64", blockRows: 2048,
+    runner: "direct" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = argv[i + 1];
+    const num = (): number => {
+      const x = Number(v);
+      if (!Number.isInteger(x) || x < 1) throw new Error(`bench: ${a} needs a positive integer, got '${v}'`);
+      i++;
+      return x;
+    };
+    if (a === "--imagenet") {
+      o.n = 1281167;
+      o.rff = 1000;
+      o.files = 64;
+    } else if (a === "--n") o.n = num();
+    else if (a === "--dx") o.dx = num();
+    else if (a === "--dy") o.dy = num();
+    else if (a === "--rff") o.rff = num();
+    else if (a === "--files") o.files = num();
+    else if (a === "--block-rows") o.blockRows = num();
+    else if (a === "--precision" && (v === "float64" || v === "float32")) {
+      o.precision = v;
+      i++;
+    } else if (a === "--runner") {
+      o.runner = v;
+      i++;
+    } else if (a === "--data") {
+      o.data = v;
+      i++;
+    } else throw new Error(`bench: unknown or malformed flag ${a}`);
+  }
+  return o;
+};
+
+/** Raw native SYRK of blocks of the pipeline's shape (blockRows x M), repeated for ~3 s: the ceiling. */
+const rawSyrkRate = (M: number, rows: number, precision: BenchOptions["precision"]): number => {
+  const b = getBackend("auto");
+  const a = precision === "float32" ? new Float32Array(rows * M) : new Float64Array(rows * M);
+  for (let i = 0; i < a.length; i++) a[i] = Math.sin(i * 0.618) * 0.1;
+  const acc = new Float64Array(M * M);
+  b.syrkAccumulate(acc, a, rows, M); // warm-up
+  let reps = 0;
+  const t0 = process.hrtime.bigint();
+  let t = 0;
+  while (t < 3 || reps < 2) {
+    b.syrkAccumulate(acc, a, rows, M);
+    reps++;
+    t = Number(process.hrtime.bigint() - t0) / 1e9;
+  }
+  return (reps * rows * M * M) / t / 1e9;
+};
+
+const main = async (): Promise<void> => {
+  const o = parse(process.argv.slice(2));
+  const dataDir = o.data ?? path.join(__dirname, "..", "..", ".cache", "bench-data",
+    `n${o.n}-dx${o.dx}-dy${o.dy}-f${o.files}`);
+  let genSeconds = 0;
+  if (!fs.existsSync(path.join(dataDir, "y"))) {
+    const t = Date.now();
+    synthesize({ out: dataDir, n: o.n, dx: o.dx, dy: o.dy, clusters: 20, merges: 3, noise: 25, files: o.files,
+      seed: 1, format: "parquet", compression: "none", overwrite: true });
+    genSeconds = (Date.now() - t) / 1000;
+  }
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "spec-beam-bench-"));
+  const cfg = resolveConfig({ flags: {
+    "x.path": path.join(dataDir, "x"), "x.column": "embedding", "x.id_column": "id",
+    "y.path": path.join(dataDir, "y"), "y.column": "embedding", "y.id_column": "id",
+    "kernel.rff": o.rff, "kernel.sigma_x": "auto", "kernel.sigma_y": "auto", "modes": 10, "top": 50,
+    "compute.precision": o.precision, "compute.block_rows": o.blockRows, "runner.type": o.runner,
+    "out": path.join(out, "run"),
+  } });
+  const t0 = Date.now();
+  const res = await runCompare(cfg);
+  const wall = (Date.now() - t0) / 1000;
+  const s = res.summary as { n: number; features: { M: number }; backend: Record<string, unknown>;
+    timings: Record<string, number> };
+  const tm = s.timings;
+  const M = s.features.M;
+  const flops = s.n * M * M;
+  const gramStage = tm.gram_read_seconds + tm.gram_feature_seconds + tm.gram_syrk_seconds;
+  const raw = rawSyrkRate(M, o.blockRows, o.precision);
+  const gramRate = flops / tm.gram_syrk_seconds / 1e9;
+  const result = {
+    bench: "pipeline",
+    n: s.n, dx: o.dx, dy: o.dy, rff: o.rff, M: M, files: o.files, runner: o.runner, precision: o.precision,
+    block_rows: o.blockRows,
+    backend: s.backend, openblas_coretype_env: process.env.OPENBLAS_CORETYPE ?? "(unset: detected)",
+    threads: backendInfo(getBackend("auto")).threads ?? 1,
+    seconds: {
+      data_generation: genSeconds,
+      end_to_end: wall,
+      plan: tm.plan_seconds,
+      pipeline: tm.pipeline_seconds,
+      gram_read: tm.gram_read_seconds,
+      gram_features: tm.gram_feature_seconds,
+      gram_syrk: tm.gram_syrk_seconds,
+      solve: tm.solve_seconds,
+      score: tm.score_seconds,
+      score_write: tm.score_write_seconds,
+      finalize: tm.finalize_seconds ?? null,
+    },
+    gflops: {
+      gram_syrk: gramRate,
+      gram_stage: flops / gramStage / 1e9,
+      raw_syrk_same_shape: raw,
+      ratio_gram_syrk_to_raw: gramRate / raw,
+      ratio_gram_stage_to_raw: flops / gramStage / 1e9 / raw,
+    },
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  };
+  fs.rmSync(out, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+};
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
