@@ -5,7 +5,7 @@ const tsParser = require("@typescript-eslint/parser");
 const closureRules = require("./tools/eslint-rules");
 
 const SOURCE_DIRS = [
-  "spec", "linalg", "io", "transforms", "pipelines", "report", "configs", "infra", "bench", "test", "tools", "demo",
+  "spec", "linalg", "io", "transforms", "pipelines", "report", "configs", "infra", "bench", "test", "tools", "demo", "stages",
 ];
 
 // Parameter patterns and `for (const [k, v] of ...)` compile correctly; every other

@@ -30,35 +30,30 @@ interface BenchOptions {
 const parse = (argv: string[]): BenchOptions => {
   const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 500, files: 4, precision: "float64", blockRows: 2048,
     runner: "direct" };
-  for (let i = 0; i < argv.length; i++) {
+  const num = (flag: string, v: string | undefined): number => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < 1) throw new Error(`bench: ${flag} needs a positive integer, got '${v}'`);
+    return x;
+  };
+  let i = 0;
+  while (i < argv.length) {
     const a = argv[i];
     const v = argv[i + 1];
-    const num = (): number => {
-      const x = Number(v);
-      if (!Number.isInteger(x) || x < 1) throw new Error(`bench: ${a} needs a positive integer, got '${v}'`);
-      i++;
-      return x;
-    };
+    i += a === "--imagenet" ? 1 : 2;
     if (a === "--imagenet") {
       o.n = 1281167;
       o.rff = 1000;
       o.files = 64;
-    } else if (a === "--n") o.n = num();
-    else if (a === "--dx") o.dx = num();
-    else if (a === "--dy") o.dy = num();
-    else if (a === "--rff") o.rff = num();
-    else if (a === "--files") o.files = num();
-    else if (a === "--block-rows") o.blockRows = num();
-    else if (a === "--precision" && (v === "float64" || v === "float32")) {
-      o.precision = v;
-      i++;
-    } else if (a === "--runner") {
-      o.runner = v;
-      i++;
-    } else if (a === "--data") {
-      o.data = v;
-      i++;
-    } else throw new Error(`bench: unknown or malformed flag ${a}`);
+    } else if (a === "--n") o.n = num(a, v);
+    else if (a === "--dx") o.dx = num(a, v);
+    else if (a === "--dy") o.dy = num(a, v);
+    else if (a === "--rff") o.rff = num(a, v);
+    else if (a === "--files") o.files = num(a, v);
+    else if (a === "--block-rows") o.blockRows = num(a, v);
+    else if (a === "--precision" && (v === "float64" || v === "float32")) o.precision = v;
+    else if (a === "--runner" && v !== undefined) o.runner = v;
+    else if (a === "--data" && v !== undefined) o.data = v;
+    else throw new Error(`bench: unknown or malformed flag ${a}`);
   }
   return o;
 };

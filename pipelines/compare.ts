@@ -16,6 +16,7 @@ import type { JobSpec } from "../stages/job";
 import type { SolutionJson } from "../stages/solve-stage";
 import { Candidate, metaColumnType } from "../stages/score-stage";
 import { renderReport } from "../report/html";
+import { recordedFailure } from "../stages/failure";
 import { makeRunner, runnerDescription } from "./runners";
 
 interface CompareResult {
@@ -155,7 +156,10 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
     t = Date.now();
     const runner = await makeRunner(cfg);
     try {
-      await runner.runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
+      await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
+    } catch (e) {
+      // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
+      throw recordedFailure(tmpDir) ?? e;
     } finally {
       await runner.close();
     }

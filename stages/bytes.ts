@@ -2,10 +2,20 @@
 
 const f64ToBytes = (a: Float64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/**
+ * A float64 view of bytes, copied only when misaligned. On portable runners values arrive as Node Buffers, often
+ * at odd offsets of a pooled ArrayBuffer, and Buffer#slice is a view, not a copy: copy through Uint8Array.
+ */
+const f64View = (b: Uint8Array, offset: number, count: number): Float64Array => {
+  if ((b.byteOffset + offset) % 8 === 0) return new Float64Array(b.buffer, b.byteOffset + offset, count);
+  const copy = new Uint8Array(count * 8);
+  copy.set(b.subarray(offset, offset + count * 8));
+  return new Float64Array(copy.buffer);
+};
+
 const bytesToF64 = (b: Uint8Array): Float64Array => {
   if (b.byteLength % 8 !== 0) throw new Error(`bytesToF64: ${b.byteLength} bytes is not a whole number of float64`);
-  if (b.byteOffset % 8 === 0) return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-  return new Float64Array(b.slice().buffer);
+  return f64View(b, 0, b.byteLength / 8);
 };
 
 /** Element-wise sum of byte-encoded float64 vectors (the CombineFn of the Gram tiles). */
@@ -30,4 +40,4 @@ const sumBytes = {
   extractOutput: (acc: Float64Array | null): Uint8Array => f64ToBytes(acc ?? new Float64Array(0)),
 };
 
-export { f64ToBytes, bytesToF64, sumBytes };
+export { f64ToBytes, bytesToF64, f64View, sumBytes };

@@ -7,3 +7,4 @@ export { ScoreWorker, topCombine, writeTop } from "./score-stage";
 export { sumBytes } from "./bytes";
 export { checkIdBucket } from "./ids";
 export { keyedRowsOfShard, pairRows } from "./keyed-rows";
+export { guarded } from "./failure";

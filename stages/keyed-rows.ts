@@ -6,6 +6,7 @@ import { InputError } from "../io/errors";
 import { readSide, MetaValue } from "../pipelines/shard-rows";
 import type { ShardDesc, SourceOptions } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
+import { f64View } from "./bytes";
 
 const SIDE_X = 0;
 const SIDE_Y = 1;
@@ -55,10 +56,7 @@ interface DecodedRow {
   meta: string;
 }
 
-const asF64 = (b: Uint8Array, offset: number, length: number): Float64Array =>
-  (b.byteOffset + offset) % 8 === 0
-    ? new Float64Array(b.buffer, b.byteOffset + offset, length)
-    : new Float64Array(b.slice(offset, offset + length * 8).buffer);
+const asF64 = f64View;
 
 const decodeRow = (b: Uint8Array): DecodedRow => {
   const h = asF64(b, 0, HEADER);

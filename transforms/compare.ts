@@ -21,13 +21,15 @@ const gramFn = (job: JobSpec): beam.DoFn<ShardDesc, Bytes> & GramFnState => ({
     this.worker = undefined;
   },
   process: function (shard: ShardDesc) {
-    if (this.worker === undefined) this.worker = new stages.GramWorker(job);
-    this.worker.addShard(shard);
+    stages.guarded(job.tmpDir, () => {
+      if (this.worker === undefined) this.worker = new stages.GramWorker(job);
+      this.worker.addShard(shard);
+    });
   },
   finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
-    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+    return w === undefined ? [] : stages.guarded(job.tmpDir, () => w.finish()).map((kv) => support.inGlobalWindow(kv));
   },
 });
 
@@ -44,13 +46,15 @@ const scoreFn = (job: JobSpec): beam.DoFn<ShardDesc, KV<string, string>, ScoreCo
     this.worker = undefined;
   },
   process: function (shard: ShardDesc, ctx: ScoreContext) {
-    if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
-    this.worker.scoreShard(shard);
+    stages.guarded(job.tmpDir, () => {
+      if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
+      this.worker.scoreShard(shard);
+    });
   },
   finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
-    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+    return w === undefined ? [] : stages.guarded(job.tmpDir, () => w.finish()).map((kv) => support.inGlobalWindow(kv));
   },
 });
 
@@ -67,7 +71,7 @@ const joinById = (root: beam.Root, job: JobSpec, xShards: ShardDesc[], yShards: 
       .apply(beam.withName(`${name}-shards`, beam.create(shards)))
       .apply(beam.withName(`${name}-keyed-rows`, beam.parDo({
         process: function (shard: ShardDesc) {
-          return stages.keyedRowsOfShard(shard, opts, which);
+          return stages.guarded(job.tmpDir, () => stages.keyedRowsOfShard(shard, opts, which));
         },
       })))
       .apply(bytesCoder(`${name}-keyed-rows-coder`)) as beam.PCollection<Bytes>;
@@ -79,7 +83,7 @@ const joinById = (root: beam.Root, job: JobSpec, xShards: ShardDesc[], yShards: 
     .apply(beam.withName("join-group", internal.groupByKey<string, Uint8Array>()))
     .apply(beam.withName("join-pair", beam.parDo({
       process: function (kv: KV<string, Iterable<Uint8Array>>) {
-        return [{ key: kv.key, value: stages.pairRows(kv.key, kv.value, job.xSource, job.ySource) }];
+        return [{ key: kv.key, value: stages.guarded(job.tmpDir, () => stages.pairRows(kv.key, kv.value, job.xSource, job.ySource)) }];
       },
     })))
     .apply(bytesCoder("joined-rows-coder")) as beam.PCollection<Bytes>;
@@ -90,13 +94,15 @@ const joinedGramFn = (job: JobSpec): beam.DoFn<Bytes, Bytes> & GramFnState => ({
     this.worker = undefined;
   },
   process: function (kv: Bytes) {
-    if (this.worker === undefined) this.worker = new stages.GramWorker(job);
-    this.worker.addPaired(kv.key, kv.value);
+    stages.guarded(job.tmpDir, () => {
+      if (this.worker === undefined) this.worker = new stages.GramWorker(job);
+      this.worker.addPaired(kv.key, kv.value);
+    });
   },
   finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
-    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+    return w === undefined ? [] : stages.guarded(job.tmpDir, () => w.finish()).map((kv) => support.inGlobalWindow(kv));
   },
 });
 
@@ -105,13 +111,15 @@ const joinedScoreFn = (job: JobSpec): beam.DoFn<Bytes, KV<string, string>, Score
     this.worker = undefined;
   },
   process: function (kv: Bytes, ctx: ScoreContext) {
-    if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
-    this.worker.addPaired(kv.key, kv.value);
+    stages.guarded(job.tmpDir, () => {
+      if (this.worker === undefined) this.worker = new stages.ScoreWorker(job, ctx.solution.lookup());
+      this.worker.addPaired(kv.key, kv.value);
+    });
   },
   finishBundle: function () {
     const w = this.worker;
     this.worker = undefined;
-    return w === undefined ? [] : w.finish().map((kv) => support.inGlobalWindow(kv));
+    return w === undefined ? [] : stages.guarded(job.tmpDir, () => w.finish()).map((kv) => support.inGlobalWindow(kv));
   },
 });
 
@@ -144,7 +152,7 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[], yShard
     .apply(beam.withName("group-id-buckets", internal.groupByKey<string, Uint8Array>()))
     .apply(beam.withName("check-duplicate-ids", beam.parDo({
       process: function (kv: KV<string, Iterable<Uint8Array>>) {
-        stages.checkIdBucket(kv.value, job.idSource);
+        stages.guarded(job.tmpDir, () => stages.checkIdBucket(kv.value, job.idSource));
       },
     })));
   const summed = tilesOnly
@@ -156,7 +164,7 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[], yShard
     .apply(beam.withName("solve", beam.parDo(
       {
         process: function (_unused: number, ctx: { tiles: beam.SideInputParam<Bytes, Iterable<Bytes>, Iterable<Bytes>> }) {
-          return stages.solveTiles(job, ctx.tiles.lookup());
+          return stages.guarded(job.tmpDir, () => stages.solveTiles(job, ctx.tiles.lookup()));
         },
       },
       { tiles: beam.iterableSideInput(summed) },
@@ -173,7 +181,7 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[], yShard
     .apply(beam.withName("top-coder", internal.withCoderInternal(support.kvStringCoder())))
     .apply(beam.withName("write-top", beam.parDo({
       process: function (kv: KV<string, string>) {
-        stages.writeTop(job.tmpDir, kv.key, kv.value);
+        stages.guarded(job.tmpDir, () => stages.writeTop(job.tmpDir, kv.key, kv.value));
       },
     })));
 };
