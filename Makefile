@@ -60,8 +60,10 @@ test: build testdeps lint
 demo: build
 	node dist/pipelines/cli.js demo --out out/demo
 
+# One JSON object per benchmark; BENCH_ARGS passes options, e.g. BENCH_ARGS="--imagenet" or "--n 100000 --rff 3000".
 bench: build
-	node dist/bench/syrk.js
+	@node dist/bench/syrk.js
+	@node dist/bench/pipeline.js $(BENCH_ARGS)
 
 clean:
 	rm -rf dist linalg/native/build out

@@ -2,6 +2,7 @@
 // waitUntilFinish backs off to 10 s between polls) with a deadline; the job server's log tail joins any failure.
 import * as beam from "apache-beam";
 import { PortableRunner } from "apache-beam/runners/portable_runner/runner";
+import { withQuietConsole } from "./quiet-console";
 import * as jobApi from "apache-beam/proto/org/apache/beam/model/job_management/v1/beam_job_api";
 
 interface JobRunOptions {
@@ -28,20 +29,8 @@ interface PollableResult {
 }
 
 const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOptions): Promise<void> => {
-  const saved = { log: console.log, info: console.info, debug: console.debug, error: console.error };
-  if (o.quiet) {
-    console.log = () => undefined;
-    console.info = () => undefined;
-    console.debug = () => undefined;
-    // the worker reports the runner's normal hang-up at the end of every job as an error (gRPC CANCELLED)
-    console.error = (...args: unknown[]) => {
-      const err = args[1] as { code?: number } | undefined;
-      if (args[0] === "Data channel error" && err && err.code === 1) return;
-      saved.error(...args);
-    };
-  }
   const tail = (): string => (o.logTail ? `; job server log:\n${o.logTail()}` : "");
-  try {
+  const body = async (): Promise<void> => {
     const options: { jobEndpoint: string; [k: string]: unknown } = { jobEndpoint: o.endpoint,
       environmentType: o.environmentType, parallelism: o.parallelism ?? 2 };
     if (o.sdkContainerImage) options.sdkContainerImage = o.sdkContainerImage;
@@ -59,12 +48,8 @@ const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOpti
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-  } finally {
-    console.log = saved.log;
-    console.info = saved.info;
-    console.debug = saved.debug;
-    console.error = saved.error;
-  }
+  };
+  return o.quiet ? withQuietConsole(body) : body();
 };
 
 export { runOnJobServer, JobRunOptions };

@@ -8,6 +8,7 @@ import type { SpecConfig } from "../configs/schema";
 import { startJobServer, JobServer } from "../infra/flink/jobserver";
 import { applyWorkerPatches } from "../transforms/worker-patches";
 import { runOnJobServer } from "./flink-run";
+import { withQuietConsole } from "./quiet-console";
 
 interface ManagedRunner {
   run: (pipeline: (root: beam.Root) => void) => Promise<void>;
@@ -27,7 +28,12 @@ const runnerDescription = (cfg: SpecConfig): string => {
 const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   const r = cfg.runner;
   if (r.type === "direct") {
-    return { run: async (p) => { await directRunner().run(p); }, close: async () => undefined };
+    return {
+      run: (p) => withQuietConsole(async () => {
+        await directRunner().run(p);
+      }),
+      close: async () => undefined,
+    };
   }
   if (r.type === "dataflow") {
     throw new Error("runner dataflow: submit with infra/dataflow/launch.sh (see its README); the TypeScript SDK is " +

@@ -1,0 +1,83 @@
+// The command-line contract: `spec-beam compare` exits 0 and prints the output directory; bad input or usage exits
+// non-zero with one clear line on stderr and publishes nothing.
+import { strict as assert } from "node:assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { makeTempDir, removeDir } from "./io-helpers";
+import { writeNpy } from "../io/npy-write";
+import { plantedTable } from "./pipeline-fixtures";
+
+const BIN = path.join(__dirname, "..", "..", "bin", "spec-beam.js");
+
+const cli = (args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 240000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe("spec-beam command line", function () {
+  this.timeout(300000);
+  let dir = "";
+  before(() => {
+    dir = makeTempDir("cli");
+    const t = plantedTable(40, 3, 9);
+    writeNpy(path.join(dir, "x.npy"), Float32Array.from(t.x.flat()), 120, 3);
+    writeNpy(path.join(dir, "y.npy"), Float32Array.from(t.y.flat()), 120, 3);
+    fs.writeFileSync(path.join(dir, "ids.txt"), t.ids.join("\n") + "\n");
+  });
+  after(() => removeDir(dir));
+
+  it("compare with flags: exit 0, prints the published directory, which holds summary.json", () => {
+    const out = path.join(dir, "out");
+    const r = cli(["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--x-ids-file",
+      path.join(dir, "ids.txt"), "--sigma-x", "1", "--sigma-y", "1", "--rff", "50", "--modes", "2", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), out);
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    assert.equal(s.n, 120);
+    assert.equal(s.config.kernel.rff, 50);
+  });
+
+  it("compare --config with --set overrides", () => {
+    const cfg = path.join(dir, "c.yaml");
+    fs.writeFileSync(cfg, `x: {path: ${path.join(dir, "x.npy")}}\ny: {path: ${path.join(dir, "y.npy")}}\n` +
+      `kernel: {type: cosine}\nout: ${path.join(dir, "out-cfg")}\n`);
+    const r = cli(["compare", "--config", cfg, "--set", "modes=3", "--set", "eta=0.5"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(fs.readFileSync(path.join(dir, "out-cfg", "summary.json"), "utf8"));
+    assert.equal(s.eta, 0.5);
+    assert.equal(s.modes, 3);
+    assert.equal(s.kernel.type, "cosine");
+  });
+
+  it("bad input: exit 2, one line naming the file and reason, nothing published", () => {
+    const bad = path.join(dir, "bad.npy");
+    fs.writeFileSync(bad, "not an array");
+    const out = path.join(dir, "out-bad");
+    const r = cli(["compare", "--x", bad, "--y", path.join(dir, "y.npy"), "--out", out]);
+    assert.equal(r.code, 2);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^spec-beam: error: .*${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
+    assert.ok(!fs.existsSync(out));
+  });
+
+  it("usage errors: unknown flag and invalid values exit 2 with the reason", () => {
+    const a = cli(["compare", "--sigmax", "1"]);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /unknown flag --sigmax/);
+    const b = cli(["compare", "--x", "a", "--y", "b", "--out", "o", "--eta", "-1"]);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /eta: eta must be > 0/);
+    const c = cli(["frobnicate"]);
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it("--help lists every flag with its config path", () => {
+    const r = cli(["compare", "--help"]);
+    assert.equal(r.code, 0);
+    for (const f of ["--sigma-x", "--rff", "--runner", "--pairing", "--set"]) assert.ok(r.stdout.includes(f), f);
+    assert.ok(r.stdout.includes("[kernel.sigma_x]"));
+  });
+});
