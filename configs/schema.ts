@@ -28,19 +28,30 @@ const kernel = z.strictObject({
   auto_sigma_rows: z.number().int().min(10).default(1000),
 });
 
+const optionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
 const runner = z.strictObject({
   type: z.enum(["direct", "flink", "dataflow"]).default("direct"),
   /** flink: "[local]" (a mini-cluster started by the job server) or host:port of a JobManager */
   flink_master: z.string().default("[local]"),
-  /** an already running Beam job server (host:port); empty: start one */
+  /** an already running Beam job server (host:port); empty: start one (flink) */
   job_endpoint: z.string().optional(),
   flink_job_server_jar: z.string().optional(),
   parallelism: z.number().int().min(1).optional(),
-  environment_type: z.enum(["LOOPBACK", "DOCKER"]).optional(),
+  /** LOOPBACK: workers in this process; DOCKER: sdk_container_image; PROCESS: process_command on the workers' hosts */
+  environment_type: z.enum(["LOOPBACK", "DOCKER", "PROCESS"]).optional(),
   sdk_container_image: z.string().optional(),
+  /** PROCESS workers: the SDK boot command (infra/docker/README.md), run by the runner on each worker host */
+  process_command: z.string().optional(),
+  /** what DOCKER/PROCESS workers get staged: image = nothing (the image holds the project), npm = the SDK's packages */
+  staging: z.enum(["image", "npm"]).default("image"),
+  /** the job server's artifact directory (flink, when starting one); must be shared with the cluster for staging npm */
+  artifacts_dir: z.string().optional(),
   project: z.string().optional(),
   region: z.string().optional(),
   temp_location: z.string().optional(),
+  /** extra pipeline options passed verbatim (snake_case keys), e.g. max_num_workers, machine_type */
+  pipeline_options: z.record(z.string(), optionValue).default({}),
   /** print the job that would be submitted and stop */
   dry_run: z.boolean().default(false),
 });

@@ -8,7 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { startJobServer } from "../infra/flink/jobserver";
 import type { JobServer } from "../infra/flink/jobserver";
-import { probePipeline, runOnFlink, tileValue, sideValue, keyOf } from "./fixtures/flink-probe";
+import { probePipeline, tileValue, sideValue, keyOf } from "./fixtures/flink-probe";
+import { runOnJobServer } from "../pipelines/flink-run";
 import type { ProbeParams } from "./fixtures/flink-probe";
 import { applyWorkerPatches, workerPatchesApplied } from "../transforms/worker-patches";
 
@@ -75,8 +76,9 @@ describe("Flink job server with LOOPBACK workers (infra/flink)", function () {
   const run = async (p: ProbeParams): Promise<void> => {
     const live = server as JobServer;
     const t0 = Date.now();
-    await runOnFlink(probePipeline(p), {
+    await runOnJobServer(probePipeline(p), {
       endpoint: live.endpoint,
+      environmentType: "LOOPBACK",
       parallelism: 2,
       timeoutMs: 240000,
       logTail: () => live.logTail(60),
