@@ -17,6 +17,7 @@ import type { SolutionJson } from "../stages/solve-stage";
 import { Candidate, metaColumnType } from "../stages/score-stage";
 import { renderReport } from "../report/html";
 import { recordedFailure } from "../stages/failure";
+import { runExact } from "./exact-run";
 import { makeRunner, runnerDescription } from "./runners";
 
 interface CompareResult {
@@ -129,10 +130,6 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   const log = (s: string) => {
     if (progress) process.stderr.write(`${s}\n`);
   };
-  if (cfg.method === "exact") {
-    throw new Error("method exact (the n x n oracle) is not available in the pipeline: it is a test oracle of " +
-      "spec/exact.ts for small n; use cholesky (default) or direct");
-  }
   const timings: Record<string, number> = {};
   let t = Date.now();
   const plan = planRun(cfg);
@@ -154,14 +151,19 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
       ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,
     };
     t = Date.now();
-    const runner = await makeRunner(cfg);
-    try {
-      await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
-    } catch (e) {
-      // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
-      throw recordedFailure(tmpDir) ?? e;
-    } finally {
-      await runner.close();
+    if (cfg.method === "exact") {
+      runExact(plan, resolved.model, { backend: cfg.compute.backend, k: cfg.modes, top: cfg.top,
+        metadataColumns: cfg.metadata_columns, tmpDir: tmpDir });
+    } else {
+      const runner = await makeRunner(cfg);
+      try {
+        await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
+      } catch (e) {
+        // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
+        throw recordedFailure(tmpDir) ?? e;
+      } finally {
+        await runner.close();
+      }
     }
     timings.pipeline_seconds = (Date.now() - t) / 1000;
     t = Date.now();

@@ -10,6 +10,7 @@ import { featurePair, phiBlock, SpecModel } from "../spec/model";
 import { GramAccumulator, covariance } from "../spec/gram";
 import { solveSpec } from "../spec/solver";
 import { inspectSource, readRows } from "../io/source";
+import { writeNpy } from "../io/npy-write";
 
 const PER = 200;
 const D = 4;
@@ -208,6 +209,50 @@ describe("compare pipeline, pairing by_id (a join)", function () {
       "pairing": "by_id", "out": out }));
     assert.ok(r.error, "should fail");
     assert.match(r.error.message, new RegExp(`'(${t.ids[7]}|stranger)'.*has no match`));
+    assert.ok(!fs.existsSync(out));
+  });
+});
+
+describe("compare, method exact (the n x n oracle on the driver)", function () {
+  this.timeout(300000);
+  let dir = "";
+  before(() => {
+    dir = makeTempDir("exact");
+  });
+  after(() => removeDir(dir));
+
+  it("O8 with exact kernels: eigenvalues +-|A|/n to 1e-2, agreeing with the RFF pipeline within the RFF error", async () => {
+    const db = await openDuckDb();
+    const t = plantedTable(60, D, 21);
+    const input = path.join(dir, "planted.parquet");
+    await writeTableParquet(input, t, { db: db });
+    const common = { "x.path": input, "x.column": "x", "x.id_column": "id", "y.column": "y", "metadata_columns": ["label"],
+      "kernel.sigma_x": SIGMA, "kernel.sigma_y": SIGMA, "modes": 2, "top": 30, "seed": 2 };
+    const ex = await runQuiet({ ...common, "method": "exact", "out": path.join(dir, "exact") });
+    if (ex.error) throw ex.error;
+    const rf = await runQuiet({ ...common, "kernel.rff": 500, "out": path.join(dir, "rff") });
+    if (rf.error) throw rf.error;
+    const e = ex.result?.summary.eigenvalues as { positive: number[]; negative: number[] };
+    const r = rf.result?.summary.eigenvalues as { positive: number[]; negative: number[] };
+    // noise 0.15 on a 4-unit separation with sigma 1: within-group kernel values ~0.98, so |A|/n minus ~1%
+    assert.ok(Math.abs(e.positive[0] - 1 / 3) < 0.01, `exact +1 = ${e.positive[0]}`);
+    assert.ok(Math.abs(e.negative[0] + 1 / 3) < 0.01, `exact -1 = ${e.negative[0]}`);
+    // RFF error ~ 1/sqrt(m) = 0.045 in Frobenius norm
+    assert.ok(Math.abs(e.positive[0] - r.positive[0]) < 0.045 && Math.abs(e.negative[0] - r.negative[0]) < 0.045,
+      `exact ${JSON.stringify(e)} vs rff ${JSON.stringify(r)}`);
+    const rows = await queryRows(db, `SELECT label, count(*) FROM read_parquet('${path.join(dir, "exact", "top_samples.parquet")}') ` +
+      `WHERE mode = '-1' GROUP BY label ORDER BY label`);
+    assert.deepEqual(rows.map((x) => x[0]), ["A", "B"], "the exact -1 mode's top samples are A u B");
+  });
+
+  it("refuses n above its limit with the numbers, before reading rows", async () => {
+    const big = path.join(dir, "big.npy");
+    writeNpy(big, new Float32Array(4001 * 2).fill(1), 4001, 2);
+    const out = path.join(dir, "out-big");
+    const r = await runQuiet({ "x.path": big, "y.path": big, "method": "exact", "kernel.sigma_x": 1,
+      "kernel.sigma_y": 1, "out": out });
+    assert.ok(r.error);
+    assert.match(r.error.message, /n <= 4000; this input has n = 4001/);
     assert.ok(!fs.existsSync(out));
   });
 });
