@@ -8,7 +8,7 @@ import { runDemo } from "./demo";
 const USAGE = `usage:
   spec-beam compare --x PATH --y PATH --out DIR [flags]
   spec-beam compare --config FILE [--set key.path=value ...] [flags]
-  spec-beam demo [--out DIR]
+  spec-beam demo [--out DIR] [--runner direct|flink]
 
 compare flags:
 ${flagHelp()}
@@ -25,12 +25,19 @@ const main = async (argv: string[]): Promise<number> => {
   if (cmd === "demo") {
     const rest = argv.slice(1);
     let out = "out/demo";
-    for (let i = 0; i < rest.length; i++) {
-      if (rest[i] === "--out" && i + 1 < rest.length) out = rest[++i];
-      else if (rest[i].startsWith("--out=")) out = rest[i].slice(6);
-      else throw new UsageError(`demo: unexpected argument '${rest[i]}' (only --out DIR)`);
+    let runner = "direct";
+    let i = 0;
+    while (i < rest.length) {
+      const a = rest[i];
+      if ((a === "--out" || a === "--runner") && i + 1 < rest.length) {
+        if (a === "--out") out = rest[i + 1];
+        else runner = rest[i + 1];
+        i += 2;
+      } else {
+        throw new UsageError(`demo: unexpected argument '${a}' (--out DIR, --runner direct|flink)`);
+      }
     }
-    const res = await runDemo(out);
+    const res = await runDemo(out, runner);
     process.stdout.write(`${res.report}\n`);
     return 0;
   }

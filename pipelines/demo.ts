@@ -26,7 +26,7 @@ const demoInput = (dir: string): string => {
   return file;
 };
 
-const runDemo = async (out: string): Promise<{ outDir: string; report: string }> => {
+const runDemo = async (out: string, runner = "direct"): Promise<{ outDir: string; report: string }> => {
   const outDir = path.resolve(out);
   const input = demoInput(path.join(path.dirname(outDir), `${path.basename(outDir)}-input`));
   const cfg = resolveConfig({
@@ -37,7 +37,7 @@ const runDemo = async (out: string): Promise<{ outDir: string; report: string }>
       "metadata_columns": ["label", "image"],
       "report.image_column": "image", "report.label_column": "label",
       "kernel.rff": 1000, "modes": 6, "top": 50, "seed": 0,
-      "out": outDir,
+      "out": outDir, "runner.type": runner,
     },
   });
   const res = await runCompare(cfg);
