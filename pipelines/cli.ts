@@ -49,7 +49,7 @@ const main = async (argv: string[]): Promise<number> => {
   }
   const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
   const res = await runCompare(cfg);
-  process.stdout.write(`${res.outDir}\n`);
+  if (!res.dryRun) process.stdout.write(`${res.outDir}\n`);
   return 0;
 };
 

@@ -9,7 +9,8 @@ import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
-import { autoSigma } from "../spec/bandwidth";
+import { Prng } from "../spec/prng";
+import { getBackend } from "../linalg/index";
 import { featureDims, SpecModel } from "../spec/model";
 import { compareGraph } from "../transforms/compare";
 import type { JobSpec } from "../stages/job";
@@ -23,9 +24,13 @@ import { makeRunner, runnerDescription } from "./runners";
 interface CompareResult {
   outDir: string;
   summary: Record<string, unknown>;
+  /** runner.dry_run: the job request was printed and nothing was published */
+  dryRun?: boolean;
 }
 
 const SHARDS_SAMPLED_FOR_SIGMA = 20;
+/** sigma = SIGMA_SCALE * median pairwise distance: autoSigma's default scale (spec/bandwidth.ts explains 1/2) */
+const SIGMA_SCALE = 0.5;
 const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see spec/prng.ts";
 
 /** The first `rows` rows of a shard (for the bandwidth sample): trims the X and Y slices alike. */
@@ -69,6 +74,61 @@ const sigmaSample = (plan: RunPlan, maxRows: number): { x: Float64Array; xRows: 
   return { x: xs.v, xRows: xs.rows, y: ys.v, yRows: ys.rows };
 };
 
+/**
+ * autoSigma's rule (spec/bandwidth.ts: the same seeded subsample, all pairwise distances, median, sigma = median / 2)
+ * with the distances taken from ONE Gram matrix of the sample by the linalg backend's GEMM,
+ * ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b: the JS double loop over 1000 rows x 768..1024 dims took ~1-1.7 s per side of
+ * the plan time. The squared distances differ from the direct sums by rounding only (~1e-15 relative at the
+ * median, where distances are comparable to norms).
+ */
+const gramSigma = (backendChoice: SpecConfig["compute"]["backend"], x: Float64Array, rows: number, d: number,
+                   maxRows: number, seed: number): number => {
+  if (rows < 2) throw new RangeError(`autoSigma: need at least 2 rows to estimate a bandwidth, got ${rows}`);
+  if (x.length < rows * d) throw new RangeError(`autoSigma: input holds ${x.length} values, need ${rows} x ${d}`);
+  const take = Math.min(rows, maxRows);
+  const idx = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) idx[i] = i;
+  if (take < rows) {
+    const rng = new Prng(seed, "bandwidth");
+    for (let i = 0; i < take; i++) {
+      const j = i + rng.below(rows - i);
+      const t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+  }
+  const xs = new Float64Array(take * d);
+  for (let a = 0; a < take; a++) {
+    const ra = idx[a] * d;
+    for (let t = 0; t < d; t++) {
+      const v = x[ra + t];
+      if (!Number.isFinite(v)) throw new RangeError(`autoSigma: row ${idx[a]}, column ${t}: non-finite value ${v}`);
+      xs[a * d + t] = v;
+    }
+  }
+  const G = getBackend(backendChoice).gemm(xs, xs, take, d, take, false, true);
+  const dist = new Float64Array((take * (take - 1)) / 2);
+  let p = 0;
+  for (let a = 0; a < take; a++) {
+    const na = G[a * take + a];
+    for (let b = a + 1; b < take; b++) {
+      const sq = na + G[b * take + b] - 2 * G[a * take + b];
+      if (!Number.isFinite(sq)) {
+        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
+      }
+      dist[p++] = Math.sqrt(Math.max(0, sq));
+    }
+  }
+  dist.sort();
+  const h = dist.length >> 1;
+  const median = dist.length % 2 === 1 ? dist[h] : 0.5 * (dist[h - 1] + dist[h]);
+  if (!(median > 0)) {
+    throw new RangeError(`autoSigma: the median pairwise distance of ${take} sampled rows is 0 ` +
+      "(mostly duplicate vectors); set sigma explicitly");
+  }
+  return SIGMA_SCALE * median;
+};
+
 const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string } => {
   const k = cfg.kernel;
   let sx = k.sigma_x;
@@ -76,8 +136,8 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
   let source = "given";
   if (k.type === "gaussian" && (sx === "auto" || sy === "auto")) {
     const sample = sigmaSample(plan, k.auto_sigma_rows);
-    if (sx === "auto") sx = autoSigma(sample.x, sample.xRows, plan.x.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
-    if (sy === "auto") sy = autoSigma(sample.y, sample.yRows, plan.y.dim, { maxRows: k.auto_sigma_rows, seed: cfg.seed });
+    if (sx === "auto") sx = gramSigma(cfg.compute.backend, sample.x, sample.xRows, plan.x.dim, k.auto_sigma_rows, cfg.seed);
+    if (sy === "auto") sy = gramSigma(cfg.compute.backend, sample.y, sample.yRows, plan.y.dim, k.auto_sigma_rows, cfg.seed);
     source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.xRows} rows from ` +
       `${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)`;
   }
@@ -163,6 +223,11 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
         throw recordedFailure(tmpDir) ?? e;
       } finally {
         await runner.close();
+      }
+      if (runner.dryRun) {
+        // the job request was printed; nothing ran, so there is nothing to publish
+        fs.rmSync(tmpDir, { recursive: true, force: true });
+        return { outDir: outDir, summary: { dry_run: true }, dryRun: true };
       }
     }
     timings.pipeline_seconds = (Date.now() - t) / 1000;
@@ -306,4 +371,4 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
   return summary;
 };
 
-export { runCompare, CompareResult };
+export { runCompare, CompareResult, gramSigma };

@@ -40,7 +40,7 @@ const FLAGS: Record<string, FlagDef> = {
   "job-endpoint": { paths: ["runner.job_endpoint"], kind: "string", help: "a running Beam job server" },
   "flink-job-server-jar": { paths: ["runner.flink_job_server_jar"], kind: "string", help: "job server jar" },
   "parallelism": { paths: ["runner.parallelism"], kind: "number", help: "engine parallelism" },
-  "environment-type": { paths: ["runner.environment_type"], kind: "string", help: "LOOPBACK | DOCKER" },
+  "environment-type": { paths: ["runner.environment_type"], kind: "string", help: "LOOPBACK | DOCKER | PROCESS" },
   "sdk-container-image": { paths: ["runner.sdk_container_image"], kind: "string", help: "worker image" },
   "project": { paths: ["runner.project"], kind: "string", help: "GCP project (dataflow)" },
   "region": { paths: ["runner.region"], kind: "string", help: "GCP region (dataflow)" },

@@ -1,14 +1,21 @@
-// Runs a pipeline on a Beam job server (Flink) and waits for a terminal state, polling every 250 ms (the SDK's own
-// waitUntilFinish backs off to 10 s between polls) with a deadline; the job server's log tail joins any failure.
+// Runs a pipeline on a Beam job service (the Flink job server, the Dataflow job service) and waits for a terminal
+// state, polling every 250 ms (the SDK's own waitUntilFinish backs off to 10 s between polls) with a deadline; the
+// job server's log tail joins any failure. Workers outside this process get their environment from
+// pipelines/sdk-staging.ts (the SDK's own DOCKER staging is broken).
 import * as beam from "apache-beam";
-import { PortableRunner } from "apache-beam/runners/portable_runner/runner";
 import { withQuietConsole } from "./quiet-console";
 import * as jobApi from "apache-beam/proto/org/apache/beam/model/job_management/v1/beam_job_api";
+import { StagedPortableRunner, WorkerEnvironment } from "./sdk-staging";
 
 interface JobRunOptions {
   endpoint: string;
-  environmentType: "LOOPBACK" | "DOCKER";
+  environmentType: "LOOPBACK" | "DOCKER" | "PROCESS";
   sdkContainerImage?: string;
+  /** DOCKER/PROCESS workers: environment and staging (default for DOCKER: sdkContainerImage, staging image) */
+  worker?: WorkerEnvironment;
+  /** more pipeline options, e.g. project, region, tempLocation, jobName; they override the fields above */
+  pipelineOptions?: Record<string, unknown>;
+  /** engine parallelism; default 2 unless pipelineOptions are given (Dataflow has no such option) */
   parallelism?: number;
   timeoutMs?: number;
   logTail?: () => string;
@@ -28,13 +35,25 @@ interface PollableResult {
   cancel: () => Promise<void>;
 }
 
+const portableOptions = (o: JobRunOptions): { jobEndpoint: string; [k: string]: unknown } => {
+  const options: { jobEndpoint: string; [k: string]: unknown } = { jobEndpoint: o.endpoint,
+    environmentType: o.environmentType };
+  if (o.parallelism !== undefined || !o.pipelineOptions) options.parallelism = o.parallelism ?? 2;
+  if (o.sdkContainerImage) options.sdkContainerImage = o.sdkContainerImage;
+  return { ...options, ...(o.pipelineOptions ?? {}) };
+};
+
+const workerOf = (o: JobRunOptions): WorkerEnvironment | undefined => {
+  if (o.worker) return o.worker;
+  if (o.environmentType === "DOCKER") return { type: "DOCKER", image: o.sdkContainerImage, staging: "image" };
+  if (o.environmentType === "PROCESS") throw new Error("PROCESS workers need JobRunOptions.worker (the boot command)");
+  return undefined;
+};
+
 const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOptions): Promise<void> => {
   const tail = (): string => (o.logTail ? `; job server log:\n${o.logTail()}` : "");
   const body = async (): Promise<void> => {
-    const options: { jobEndpoint: string; [k: string]: unknown } = { jobEndpoint: o.endpoint,
-      environmentType: o.environmentType, parallelism: o.parallelism ?? 2 };
-    if (o.sdkContainerImage) options.sdkContainerImage = o.sdkContainerImage;
-    const runner = new PortableRunner(options);
+    const runner = new StagedPortableRunner(portableOptions(o), workerOf(o));
     const result = (await runner.runAsync(pipeline)) as unknown as PollableResult;
     const timeout = o.timeoutMs ?? 24 * 3600 * 1000;
     const deadline = Date.now() + timeout;
@@ -52,4 +71,4 @@ const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOpti
   return o.quiet ? withQuietConsole(body) : body();
 };
 
-export { runOnJobServer, JobRunOptions };
+export { runOnJobServer, portableOptions, workerOf, JobRunOptions };

@@ -22,6 +22,9 @@ interface JobServerOptions {
   flinkMaster?: string;
   /** How long to wait for the job port to accept connections. */
   startupTimeoutMs?: number;
+  /** Where the job server keeps staged artifacts (default: a fresh temp dir, removed on stop). A remote cluster
+   *  whose workers fetch staged files needs a location they can read (e.g. a shared mount or gs://). */
+  artifactsDir?: string;
 }
 
 interface JobServer {
@@ -162,7 +165,8 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
   const port = opts.port || (await freePort());
   const logFile = opts.log || path.join(fs.mkdtempSync(path.join(os.tmpdir(), "flink-jobserver-")), "jobserver.log");
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), "flink-artifacts-"));
+  const ownArtifactsDir = !opts.artifactsDir;
+  const artifactsDir = opts.artifactsDir || fs.mkdtempSync(path.join(os.tmpdir(), "flink-artifacts-"));
   const java = javaBinary(opts.javaHome);
   const args = [
     ...JAVA17_FLAGS,
@@ -216,7 +220,7 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
       await exitPromise;
       clearTimeout(grace);
     }
-    fs.rmSync(artifactsDir, { recursive: true, force: true });
+    if (ownArtifactsDir) fs.rmSync(artifactsDir, { recursive: true, force: true });
   };
   const failure = (why: string): Error =>
     new Error(
