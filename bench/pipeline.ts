@@ -95,11 +95,14 @@ const main = async (): Promise<void> => {
     "compute.precision": o.precision, "compute.block_rows": o.blockRows, "runner.type": o.runner,
     "out": path.join(out, "run"),
   } });
+  const loadStart = os.loadavg();
   const t0 = Date.now();
   const res = await runCompare(cfg);
   const wall = (Date.now() - t0) / 1000;
   const s = res.summary as { n: number; features: { M: number }; backend: Record<string, unknown>;
-    timings: Record<string, number> };
+    timings: Record<string, number>; eigenvalues: { positive: number[]; negative: number[] };
+    kernel: { sigma_x: number; sigma_y: number };
+    diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; cholesky_eps: number } };
   const tm = s.timings;
   const M = s.features.M;
   const flops = s.n * M * M;
@@ -133,6 +136,13 @@ const main = async (): Promise<void> => {
       ratio_gram_stage_to_raw: flops / gramStage / 1e9 / raw,
     },
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    // other work on the machine: 1/5/15-minute load averages before and after the run
+    load_average: { start: loadStart, end: os.loadavg() },
+    // to compare runs (e.g. --precision float32 against float64 on the same cached data)
+    sigma: { x: s.kernel.sigma_x, y: s.kernel.sigma_y },
+    eigenvalues: s.eigenvalues,
+    diagnostics: { top_cxx: s.diagnostics.top_eigenvalues_cxx, top_cyy: s.diagnostics.top_eigenvalues_cyy,
+      cholesky_eps: s.diagnostics.cholesky_eps },
   };
   fs.rmSync(out, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

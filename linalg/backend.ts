@@ -22,6 +22,16 @@ export interface EigResult {
   vectors: Float64Array;
 }
 
+/** Where rffFeatures writes inside a wider output block (see rffFeatures). */
+export interface RffLayout {
+  /** row stride of out, >= offset + 2m (default 2m) */
+  ld?: number;
+  /** first column of each row written (default 0) */
+  offset?: number;
+  /** float64 column sums of the block, length >= offset + 2m; every value written is added in */
+  colSum?: Float64Array;
+}
+
 export interface LinalgBackend {
   readonly name: "native" | "portable";
 
@@ -48,13 +58,44 @@ export interface LinalgBackend {
    */
   eighRange(a: Float64Array, n: number, il: number, iu: number): EighResult;
 
+  /**
+   * The upper Cholesky factor in place: a (n x n, upper triangle read) becomes U with A = U^T U, lower triangle
+   * zeroed. Throws like cholesky (a is then garbage). cholesky without its n x n copy, for large n.
+   */
+  choleskyInPlace(a: Float64Array, n: number): void;
+
+  /**
+   * In place, for the SPEC solve at large n (one n x n array instead of three): a holds U (upper triangular, zero
+   * lower triangle, as choleskyInPlace leaves it). On return the upper triangle with the diagonal holds
+   * Theta = U D U^T, D = diag(I_split, -I_(n-split)), the strict lower triangle holds U^T (strict part), and
+   * diag(U) is returned. eighEnds on a then uses only the upper triangle, and lowerTimes multiplies by U^T.
+   */
+  signedOuterInPlace(a: Float64Array, n: number, split: number): Float64Array;
+
+  /**
+   * w (n x k, row-major) := L w in place, L = strict lower triangle of a plus diag(diag) (U^T after
+   * signedOuterInPlace). The diagonal of a is overwritten with diag.
+   */
+  lowerTimes(a: Float64Array, n: number, diag: Float64Array, w: Float64Array, k: number): void;
+
+  /**
+   * All eigenvalues of the symmetric A (upper triangle read), ascending, and the eigenvectors of the kLow smallest
+   * and the kHigh largest: vectors is n x (kLow + kHigh), columns [kLow smallest ascending..., kHigh largest
+   * ascending...]. One reduction to tridiagonal form and vectors only for the selected eigenvalues, so much
+   * cheaper than eigh for a few vectors. The UPPER TRIANGLE (with the diagonal) OF A IS OVERWRITTEN (workspace);
+   * the strict lower triangle is neither read nor written.
+   */
+  eighEnds(a: Float64Array, n: number, kLow: number, kHigh: number): EighResult;
+
   /** General (non-symmetric) eigendecomposition of the n x n A. */
   eig(a: Float64Array, n: number): EigResult;
 
   /**
    * Random Fourier features: out (rows x 2m, row-major) = m^-1/2 [cos(X W), sin(X W)] with X rows x d and
    * W = omega (d x m, float64). Projections X W are formed in float64 whatever the input precision.
-   * out is written in the precision of the array passed.
+   * out is written in the precision of the array passed. With `layout`, row r goes to
+   * out[r * ld + offset, r * ld + offset + 2m) of a wider row-major block (the rest of out is left untouched),
+   * and each value written is also added into layout.colSum[offset + j].
    */
-  rffFeatures(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec): void;
+  rffFeatures(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec, layout?: RffLayout): void;
 }

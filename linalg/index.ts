@@ -3,7 +3,7 @@
 import type { LinalgBackend } from "./backend";
 import { portableBackend } from "./portable";
 
-export type { EigResult, EighResult, LinalgBackend, Vec } from "./backend";
+export type { EigResult, EighResult, LinalgBackend, RffLayout, Vec } from "./backend";
 export { portableBackend } from "./portable";
 
 export type BackendChoice = "auto" | "native" | "portable";

@@ -3,10 +3,11 @@
 // into errors.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { EigResult, EighResult, LinalgBackend, Vec } from "./backend";
+import type { EigResult, EighResult, LinalgBackend, RffLayout, Vec } from "./backend";
 import { checkSyrkArgs } from "./portable/syrk";
 import { checkRffArgs } from "./portable/rff";
-import { checkRange } from "./portable/eigen";
+import { checkEnds, checkRange } from "./portable/eigen";
+import { checkLowerTimes, checkSplit } from "./portable/solver-ops";
 
 interface Addon {
   syrkF64(acc: Float64Array, a: Float64Array, rows: number, d: number): void;
@@ -17,7 +18,11 @@ interface Addon {
   dsyevd(a: Float64Array, n: number, w: Float64Array): number;
   dsyevr(a: Float64Array, n: number, il: number, iu: number, w: Float64Array, z: Float64Array): number;
   dgeev(a: Float64Array, n: number, wr: Float64Array, wi: Float64Array, vr: Float64Array): number;
-  rff(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec): void;
+  signedOuterInPlace(a: Float64Array, n: number, split: number, diag: Float64Array): number;
+  lowerTimes(a: Float64Array, n: number, diag: Float64Array, w: Float64Array, k: number): void;
+  eighEnds(a: Float64Array, n: number, kLow: number, kHigh: number, w: Float64Array, z: Float64Array): number;
+  rff(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec, ld?: number, off?: number,
+      colSum?: Float64Array): void;
   config(): { config: string; corename: string; threads: number };
   setThreads(n: number): void;
 }
@@ -73,6 +78,16 @@ const lapackFailure = (op: string, routine: string, info: number): Error =>
     ? `linalg ${op}: ${routine} rejected argument ${-info} (info ${info})`
     : `linalg ${op}: ${routine} failed to converge (info ${info})`);
 
+/** dpotrf on u in place (upper triangle read, lower zeroed), turning LAPACK's info into the errors of cholesky. */
+const potrf = (x: Addon, op: string, u: Float64Array, n: number): void => {
+  const info = x.dpotrf(u, n);
+  if (info > 0) {
+    throw new Error(`linalg ${op}: matrix is not positive definite (leading minor of order ${info} fails, ` +
+      `row ${info - 1}, column ${info - 1})`);
+  }
+  if (info < 0) throw lapackFailure(op, "dpotrf", info);
+};
+
 const makeBackend = (x: Addon): LinalgBackend => ({
   name: "native",
 
@@ -99,16 +114,40 @@ const makeBackend = (x: Addon): LinalgBackend => ({
 
   cholesky: (a: Float64Array, n: number): Float64Array => {
     checkSquare("cholesky", a, n);
-    const u = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[i * n + j] = a[i * n + j];
+    const u = Float64Array.from(a.subarray(0, n * n));
     if (n === 0) return u;
-    const info = x.dpotrf(u, n);
-    if (info > 0) {
-      throw new Error(`linalg cholesky: matrix is not positive definite (leading minor of order ${info} fails, ` +
-        `row ${info - 1}, column ${info - 1})`);
-    }
-    if (info < 0) throw lapackFailure("cholesky", "dpotrf", info);
+    potrf(x, "cholesky", u, n);
     return u;
+  },
+
+  choleskyInPlace: (a: Float64Array, n: number): void => {
+    checkSquare("choleskyInPlace", a, n);
+    if (n > 0) potrf(x, "choleskyInPlace", a, n);
+  },
+
+  signedOuterInPlace: (a: Float64Array, n: number, split: number): Float64Array => {
+    checkSquare("signedOuterInPlace", a, n);
+    checkSplit(n, split);
+    const diag = new Float64Array(n);
+    if (n === 0) return diag;
+    const info = x.signedOuterInPlace(a, n, split, diag);
+    if (info !== 0) throw lapackFailure("signedOuterInPlace", "dlauum", info);
+    return diag;
+  },
+
+  lowerTimes: (a: Float64Array, n: number, diag: Float64Array, w: Float64Array, k: number): void => {
+    checkLowerTimes(a, n, diag, w, k);
+    x.lowerTimes(a, n, diag, w, k);
+  },
+
+  eighEnds: (a: Float64Array, n: number, kLow: number, kHigh: number): EighResult => {
+    checkSquare("eighEnds", a, n);
+    checkEnds(n, kLow, kHigh);
+    const w = new Float64Array(n);
+    const z = new Float64Array(n * (kLow + kHigh));
+    const info = x.eighEnds(a, n, kLow, kHigh, w, z);
+    if (info !== 0) throw lapackFailure("eighEnds", "dsytrd/dsterf/dstemr/dormtr", info);
+    return { values: w, vectors: z };
   },
 
   eigh: (a: Float64Array, n: number): EighResult => {
@@ -145,10 +184,11 @@ const makeBackend = (x: Addon): LinalgBackend => ({
     return { re: re, im: im, vectors: vr };
   },
 
-  rffFeatures: (xs: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec): void => {
-    checkRffArgs(xs, rows, d, omega, m, out);
+  rffFeatures: (xs: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec,
+                layout?: RffLayout): void => {
+    const lay = checkRffArgs(xs, rows, d, omega, m, out, layout);
     if (rows === 0 || m === 0) return;
-    x.rff(xs, rows, d, omega, m, out);
+    x.rff(xs, rows, d, omega, m, out, lay.ld, lay.offset, lay.colSum);
   },
 });
 

@@ -3,7 +3,8 @@ import type { LinalgBackend } from "./backend";
 import { syrkAccumulate } from "./portable/syrk";
 import { gemm } from "./portable/gemm";
 import { cholesky } from "./portable/cholesky";
-import { eig, eigh, eighRange } from "./portable/eigen";
+import { eig, eigh, eighEnds, eighRange } from "./portable/eigen";
+import { choleskyInPlace, lowerTimes, signedOuterInPlace } from "./portable/solver-ops";
 import { rffFeatures } from "./portable/rff";
 
 export const portableBackend: LinalgBackend = {
@@ -13,6 +14,10 @@ export const portableBackend: LinalgBackend = {
   cholesky: cholesky,
   eigh: eigh,
   eighRange: eighRange,
+  choleskyInPlace: choleskyInPlace,
+  signedOuterInPlace: signedOuterInPlace,
+  lowerTimes: lowerTimes,
+  eighEnds: eighEnds,
   eig: eig,
   rffFeatures: rffFeatures,
 };

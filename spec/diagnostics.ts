@@ -23,11 +23,12 @@ const block = (C: Float64Array, M: number, off: number, d: number): Float64Array
   return out;
 };
 
+/** The k largest eigenvalues, descending; A (a block copy) is consumed: eigenvalues only, no vectors. */
 const topEigenvalues = (backend: LinalgBackend, A: Float64Array, d: number, k: number): Float64Array => {
   const kk = Math.min(k, d);
-  const r = backend.eighRange(A, d, d - kk, d - 1);
+  const all = backend.eighEnds(A, d, 0, 0).values;
   const out = new Float64Array(kk);
-  for (let i = 0; i < kk; i++) out[i] = r.values[kk - 1 - i];
+  for (let i = 0; i < kk; i++) out[i] = all[d - 1 - i];
   return out;
 };
 

@@ -62,7 +62,8 @@ export const makeFeatureMap = (opts: FeatureMapOptions): FeatureMap => {
   return { kernel: "gaussian", d: opts.d, dim: 2 * opts.m, m: opts.m, sigma: opts.sigma, omega: omega };
 };
 
-const cosineInto = (x: Vec, rows: number, d: number, out: Vec, outCols: number, colOffset: number): void => {
+const cosineInto = (x: Vec, rows: number, d: number, out: Vec, outCols: number, colOffset: number,
+                    colSum: Float64Array | undefined): void => {
   for (let r = 0; r < rows; r++) {
     const base = r * d;
     let ss = 0;
@@ -73,15 +74,18 @@ const cosineInto = (x: Vec, rows: number, d: number, out: Vec, outCols: number, 
     const inv = 1 / norm;
     const o = r * outCols + colOffset;
     for (let j = 0; j < d; j++) out[o + j] = x[base + j] * inv;
+    if (colSum !== undefined) for (let j = 0; j < d; j++) colSum[colOffset + j] += out[o + j];
   }
 };
 
 /**
  * Writes phi(x_r) for each of `rows` rows of x (rows x fm.d, row-major) into columns [colOffset, colOffset+fm.dim)
- * of out (rows x outCols, row-major). Throws ZeroVectorError (cosine) with the local row index.
+ * of out (rows x outCols, row-major). Throws ZeroVectorError (cosine) with the local row index. With colSum
+ * (length >= colOffset + fm.dim), every value written (as stored) is also added into colSum[colOffset + j]: the
+ * Gram pass needs the column sums of Phi and gets them without another pass over the block.
  */
 export const featuresInto = (backend: LinalgBackend, fm: FeatureMap, x: Vec, rows: number, out: Vec,
-                             outCols: number, colOffset: number): void => {
+                             outCols: number, colOffset: number, colSum?: Float64Array): void => {
   if (x.length < rows * fm.d) {
     throw new RangeError(`featuresInto: input holds ${x.length} values, need ${rows} rows x ${fm.d}`);
   }
@@ -89,19 +93,14 @@ export const featuresInto = (backend: LinalgBackend, fm: FeatureMap, x: Vec, row
     throw new RangeError(`featuresInto: columns [${colOffset}, ${colOffset + fm.dim}) do not fit a ` +
       `${rows} x ${outCols} output of length ${out.length}`);
   }
+  if (colSum !== undefined && colSum.length < colOffset + fm.dim) {
+    throw new RangeError(`featuresInto: colSum has ${colSum.length} values, need ${colOffset + fm.dim}`);
+  }
   if (fm.kernel === "cosine") {
-    cosineInto(x, rows, fm.d, out, outCols, colOffset);
+    cosineInto(x, rows, fm.d, out, outCols, colOffset, colSum);
     return;
   }
-  const m = fm.m as number;
-  const omega = fm.omega as Float64Array;
-  if (outCols === fm.dim && colOffset === 0) {
-    backend.rffFeatures(x, rows, fm.d, omega, m, out.length === rows * outCols ? out : out.subarray(0, rows * outCols));
-    return;
-  }
-  const tmp = out instanceof Float32Array ? new Float32Array(rows * fm.dim) : new Float64Array(rows * fm.dim);
-  backend.rffFeatures(x, rows, fm.d, omega, m, tmp);
-  for (let r = 0; r < rows; r++) {
-    out.set(tmp.subarray(r * fm.dim, (r + 1) * fm.dim), r * outCols + colOffset);
-  }
+  // The backend writes straight into the column range of the wider block: no temporary, no copy.
+  backend.rffFeatures(x, rows, fm.d, fm.omega as Float64Array, fm.m as number, out,
+    { ld: outCols, offset: colOffset, colSum: colSum });
 };

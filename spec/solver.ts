@@ -23,11 +23,12 @@ import type { LinalgBackend } from "../linalg/backend";
 export type SolveMethod = "cholesky" | "direct";
 
 /**
- * Up to this M the cholesky path runs one full eigh (and reports the whole spectrum); above it two eighRange
- * calls for the k extreme pairs per side. Two range calls tridiagonalise Theta twice and were measured SLOWER than
- * one full eigh with the native backend (2 noisy cores: M = 4000: 45 s vs 16 s; M = 6000: 145 s vs 93 s), so the
- * switch is set by memory, not time: the full path holds ~7 M x M float64 arrays (~8 GB at M = 12000, the
- * reference default m = 3000 per embedding).
+ * Up to this M the cholesky path reports the whole spectrum (all M eigenvalues; above it the 2k extremes only).
+ * Either way ONE reduction of Theta to tridiagonal form gives all eigenvalues, and eigenvectors are formed only
+ * for the 2k selected ones (LinalgBackend.eighEnds): a full eigh (all M vectors) or two eighRange calls (two
+ * reductions) cost more time, and the full eigh ~7 M x M arrays (~8 GB at M = 12000). The solve holds ONE M x M
+ * array besides C: the Cholesky factor U is formed in place, then Theta replaces it in its upper triangle while U^T
+ * is kept in the lower one (LinalgBackend.signedOuterInPlace).
  */
 const FULL_SPECTRUM_MAX = 12000;
 export const FULL_SPECTRUM_MAX_M = FULL_SPECTRUM_MAX;
@@ -67,7 +68,7 @@ export interface SpecSolution {
   eps: number;
   /**
    * Eigenvalues, descending. spectrumComplete = true: all M eigenvalues of Gamma. Otherwise (cholesky,
-   * M > fullSpectrumMaxM): only the k largest followed by the k smallest (eighRange, cheaper than a full eigh).
+   * M > fullSpectrumMaxM): only the k largest followed by the k smallest.
    */
   spectrum: Float64Array;
   spectrumComplete: boolean;
@@ -200,54 +201,45 @@ const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float
   };
 };
 
-/** Upper Cholesky factor of C_eta + eps I (C_eta = S C S), with the eps retries of the header comment. */
+/**
+ * Upper Cholesky factor of C_eta + eps I (C_eta = S C S), with the eps retries of the header comment. Factored in
+ * place in one M x M array (rebuilt from C before a retry): at M = 12000 every M x M copy is 1.2 GB.
+ */
 const factorScaled = (backend: LinalgBackend, inp: SpecSolveInput): { U: Float64Array; eps: number } => {
   const DX = inp.DX;
   const M = DX + inp.DY;
   const s = Math.sqrt(inp.eta);
   const Ceta = new Float64Array(M * M);
-  let tr = 0;
-  for (let i = 0; i < M; i++) {
-    const si = i >= DX ? s : 1;
-    for (let j = 0; j < M; j++) Ceta[i * M + j] = inp.C[i * M + j] * si * (j >= DX ? s : 1);
-    tr += Ceta[i * M + i];
-  }
+  const fill = (shift: number): number => {
+    let tr = 0;
+    for (let i = 0; i < M; i++) {
+      const si = i >= DX ? s : 1;
+      const row = i * M;
+      for (let j = 0; j < M; j++) Ceta[row + j] = inp.C[row + j] * si * (j >= DX ? s : 1);
+      tr += Ceta[row + i];
+      Ceta[row + i] += shift;
+    }
+    return tr;
+  };
+  const tr = fill(0);
   if (!(tr > 0) || !Number.isFinite(tr)) {
     throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
   }
   let eps = 1e-10 * tr / M;
-  let added = 0;
   let lastError: unknown = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    // both backends copy their input, so the shift is applied to Ceta in place
-    for (let i = 0; i < M; i++) Ceta[i * M + i] += eps - added;
-    added = eps;
+    if (attempt > 0) fill(eps);
+    else for (let i = 0; i < M; i++) Ceta[i * M + i] += eps;
     try {
-      return { U: backend.cholesky(Ceta, M), eps: eps };
+      backend.choleskyInPlace(Ceta, M);
+      return { U: Ceta, eps: eps };
     } catch (e) {
       lastError = e;
       eps *= 100;
     }
   }
-  throw new Error(`solveSpec: Cholesky of C_eta + eps I failed up to eps = ${added} ` +
+  throw new Error(`solveSpec: Cholesky of C_eta + eps I failed up to eps = ${eps / 100} ` +
     `(is C symmetric PSD?): ${String(lastError)}`);
-};
-
-/** Theta = U D U^T (symmetrised against rounding). */
-const thetaOf = (backend: LinalgBackend, U: Float64Array, M: number, DX: number): Float64Array => {
-  const UD = U.slice();
-  for (let i = 0; i < M; i++) {
-    for (let j = DX; j < M; j++) UD[i * M + j] = -UD[i * M + j];
-  }
-  const Theta = backend.gemm(UD, U, M, M, M, false, true);
-  for (let i = 0; i < M; i++) {
-    for (let j = i + 1; j < M; j++) {
-      const a = 0.5 * (Theta[i * M + j] + Theta[j * M + i]);
-      Theta[i * M + j] = a;
-      Theta[j * M + i] = a;
-    }
-  }
-  return Theta;
 };
 
 const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
@@ -257,42 +249,34 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
   const factor = factorScaled(backend, inp);
   const U = factor.U;
   const eps = factor.eps;
-  const Theta = thetaOf(backend, U, M, DX);
+  // One M x M array from here on: Theta = U D U^T replaces U in its upper triangle while U^T is kept in the strict
+  // lower one (+ diag); eighEnds reduces the upper triangle in place (all eigenvalues, 2k vectors); lowerTimes then
+  // forms U^T W from the lower triangle.
+  const uDiag = backend.signedOuterInPlace(U, M, DX);
+  const both = 2 * k <= M;
+  const ends = backend.eighEnds(U, M, both ? k : M, both ? k : 0);
+  const asc = ends.values;
+  const ne = both ? 2 * k : M;
+  /** column of ends.vectors holding the eigenvector of the i-th smallest eigenvalue */
+  const colOf = (i: number): number => (both && i >= k ? k + i - (M - k) : i);
 
   // W: the selected eigenvectors of Theta as columns [top k descending..., bottom k most negative first...].
+  const cols: number[] = [];
+  for (let j = 0; j < k; j++) cols.push(colOf(M - 1 - j));
+  for (let j = 0; j < k; j++) cols.push(colOf(j));
+  const W = pickColumns(ends.vectors, M, ne, cols);
+  const topValues = new Float64Array(k);
+  const bottomValues = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    topValues[j] = asc[M - 1 - j];
+    bottomValues[j] = asc[j];
+  }
   let spectrum: Float64Array;
   let spectrumComplete: boolean;
-  let W: Float64Array;
-  let topValues: Float64Array;
-  let bottomValues: Float64Array;
   if (M <= (inp.fullSpectrumMaxM ?? FULL_SPECTRUM_MAX)) {
-    const full = backend.eigh(Theta, M);
-    spectrum = reversed(full.values);
+    spectrum = reversed(asc);
     spectrumComplete = true;
-    const cols: number[] = [];
-    for (let j = 0; j < k; j++) cols.push(M - 1 - j);
-    for (let j = 0; j < k; j++) cols.push(j);
-    W = pickColumns(full.vectors, M, M, cols);
-    topValues = spectrum.slice(0, k);
-    bottomValues = full.values.slice(0, k);
   } else {
-    const top = backend.eighRange(Theta, M, M - k, M - 1);
-    const bottom = backend.eighRange(Theta, M, 0, k - 1);
-    topValues = reversed(top.values);
-    bottomValues = bottom.values.slice();
-    const topCols: number[] = [];
-    for (let j = 0; j < k; j++) topCols.push(k - 1 - j);
-    const bottomCols: number[] = [];
-    for (let j = 0; j < k; j++) bottomCols.push(j);
-    const Wt = pickColumns(top.vectors, M, k, topCols);
-    const Wb = pickColumns(bottom.vectors, M, k, bottomCols);
-    W = new Float64Array(M * 2 * k);
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < k; j++) {
-        W[i * 2 * k + j] = Wt[i * k + j];
-        W[i * 2 * k + k + j] = Wb[i * k + j];
-      }
-    }
     spectrum = new Float64Array(2 * k);
     spectrum.set(topValues, 0);
     spectrum.set(reversed(bottomValues), k);
@@ -300,7 +284,8 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
   }
   // v = S D U^T w: rows of the Y block get the factor -sqrt(eta).
   const K2 = 2 * k;
-  const V = backend.gemm(U, W, M, M, K2, true, false);
+  const V = W;
+  backend.lowerTimes(U, M, uDiag, V, K2);
   for (let i = DX; i < M; i++) {
     for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
   }

@@ -11,8 +11,8 @@ import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { JobSpec, META, META_KEY, tileKey } from "./job";
 import { f64ToBytes } from "./bytes";
-import { IdBuckets, idBucketCount } from "./ids";
-import { PairedBuffer, RowSet, shardRowSet } from "./row-set";
+import { idBucketCount, idHash } from "./ids";
+import { PairedBuffer, PIECE_ROWS, RowSet, shardPieces, shardRowSet } from "./row-set";
 
 interface KeyedBytes {
   key: string;
@@ -21,13 +21,17 @@ interface KeyedBytes {
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
-/** Features of one block; a row that cannot be mapped (cosine zero vector) is reported with its file and row. */
+
+/**
+ * Features of one block, written in place into out (rows x M) with their column sums added into colSum; a row that
+ * cannot be mapped (cosine zero vector) is reported with its file and row.
+ */
 const phiChecked = (backend: LinalgBackend, pair: FeaturePair, x: Float32Array | Float64Array,
                     y: Float32Array | Float64Array, rows: number, out: Float32Array | Float64Array,
-                    where: (side: "x" | "y", row: number) => string): void => {
+                    colSum: Float64Array, where: (side: "x" | "y", row: number) => string): void => {
   const side = (s: "x" | "y", fm: FeatureMap, v: Float32Array | Float64Array, off: number): void => {
     try {
-      featuresInto(backend, fm, v, rows, out, pair.M, off);
+      featuresInto(backend, fm, v, rows, out, pair.M, off, colSum);
     } catch (e) {
       if (e instanceof FeatureRowError) throw new InputError(where(s, e.row), `embedding ${s}: ${e.reason}`);
       throw e;
@@ -37,13 +41,79 @@ const phiChecked = (backend: LinalgBackend, pair: FeaturePair, x: Float32Array |
   side("y", pair.fy, y, pair.DX);
 };
 
+/**
+ * The bundle's (id, global row) pairs in hash buckets, kept as the UTF-8 bytes that leave the worker
+ * ("id<TAB>row" lines, the format stages/ids.ts checkIdBucket reads): ~17 bytes per row at ImageNet scale instead
+ * of ~100 for a JS string per entry, the one part of the Gram worker's memory that grows with n.
+ */
+class IdBytes {
+  private readonly bufs: Uint8Array[];
+  private readonly lens: Int32Array;
+
+  constructor(private readonly buckets: number) {
+    this.bufs = Array.from({ length: buckets }, () => new Uint8Array(0));
+    this.lens = new Int32Array(buckets);
+  }
+
+  private room(b: number, need: number): Uint8Array {
+    const cur = this.bufs[b];
+    if (this.lens[b] + need <= cur.length) return cur;
+    const grown = new Uint8Array(Math.max(this.lens[b] + need, Math.ceil(cur.length * 1.5), 4096));
+    grown.set(cur.subarray(0, this.lens[b]));
+    this.bufs[b] = grown;
+    return grown;
+  }
+
+  add(ids: string[], globalStart: number): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const b = idHash(id) % this.buckets;
+      const row = String(globalStart + i);
+      // worst case 3 UTF-8 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units)
+      const buf = this.room(b, 3 * id.length + row.length + 2);
+      let p = this.lens[b];
+      if (p > 0) buf[p++] = 10;
+      let ascii = true;
+      for (let c = 0; c < id.length; c++) {
+        const code = id.charCodeAt(c);
+        if (code >= 128) {
+          ascii = false;
+          break;
+        }
+        buf[p + c] = code;
+      }
+      if (ascii) p += id.length;
+      else p += Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).write(id, p, "utf8");
+      buf[p++] = 9;
+      for (let c = 0; c < row.length; c++) buf[p++] = row.charCodeAt(c);
+      this.lens[b] = p;
+    }
+  }
+
+  /** One element per non-empty bucket: key "ids:<bucket>", value the UTF-8 lines "id<TAB>row". */
+  drain(): KeyedBytes[] {
+    const out: KeyedBytes[] = [];
+    for (let b = 0; b < this.buckets; b++) {
+      if (this.lens[b] > 0) out.push({ key: `ids:${b}`, value: this.bufs[b].slice(0, this.lens[b]) });
+      this.bufs[b] = new Uint8Array(0);
+      this.lens[b] = 0;
+    }
+    return out;
+  }
+}
+
 class GramWorker {
   private readonly backend: LinalgBackend;
   private readonly pair: FeaturePair;
   private readonly acc: GramAccumulator;
   private readonly phi: Float32Array | Float64Array;
+  /**
+   * rows per feature block / SYRK call: compute.block_rows (default 2048; 1024 and 4096 measured within noise of it
+   * at M = 2000, see the bench)
+   */
+  private readonly blockRows: number;
   private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
-  private readonly ids: IdBuckets;
+  private readonly ids: IdBytes;
   private paired?: PairedBuffer;
 
   constructor(private readonly job: JobSpec) {
@@ -51,22 +121,27 @@ class GramWorker {
     if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
     this.pair = featurePair(job.model);
     this.acc = new GramAccumulator(this.pair.M);
-    this.ids = new IdBuckets(idBucketCount(job.n));
-    const size = job.blockRows * this.pair.M;
+    this.ids = new IdBytes(idBucketCount(job.n));
+    this.blockRows = job.blockRows;
+    const size = this.blockRows * this.pair.M;
     this.phi = job.model.precision === "float32" ? new Float32Array(size) : new Float64Array(size);
   }
 
   addShard(shard: ShardDesc): void {
+    let read = 0;
     const t0 = now();
-    const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
-    const t1 = now();
-    this.meta.read += t1 - t0;
-    this.ids.add(rows.ids, rows.globalStart);
-    this.addRows(shardRowSet(rows, shard.x[0].path, shard.y ? shard.y[0].path : shard.x[0].path));
+    for (const piece of shardPieces(shard, PIECE_ROWS)) {
+      const tr = now();
+      const rows = readShard(piece, this.job.xOpts, this.job.yOpts, readIdsFile);
+      read += now() - tr;
+      this.ids.add(rows.ids, rows.globalStart);
+      this.addRows(shardRowSet(rows, piece.x[0].path, piece.y ? piece.y[0].path : piece.x[0].path));
+    }
+    this.meta.read += read;
     this.meta.shards++;
     if (this.job.progress) {
-      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows ` +
-        `(read ${(t1 - t0).toFixed(2)} s, features+syrk ${(now() - t1).toFixed(2)} s)\n`);
+      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows ` +
+        `(read ${read.toFixed(2)} s, features+syrk ${(now() - t0 - read).toFixed(2)} s)\n`);
     }
   }
 
@@ -81,15 +156,20 @@ class GramWorker {
   }
 
   private addRows(set: RowSet): void {
-    const B = this.job.blockRows;
+    const B = this.blockRows;
+    const M = this.pair.M;
     for (let s = 0; s < set.rows; s += B) {
       const r = Math.min(B, set.rows - s);
       const tf = now();
       const first = s;
       phiChecked(this.backend, this.pair, set.x.subarray(s * set.dX, (s + r) * set.dX),
-        set.y.subarray(s * set.dY, (s + r) * set.dY), r, this.phi, (sd, local) => set.where(sd, first + local));
+        set.y.subarray(s * set.dY, (s + r) * set.dY), r, this.phi, this.acc.colSum,
+        (sd, local) => set.where(sd, first + local));
       const ts = now();
-      this.acc.addBlock(this.backend, this.phi, r);
+      // acc.addBlock would sum the columns again in JS; the feature map already added them into acc.colSum.
+      this.backend.syrkAccumulate(this.acc.upper, r * M === this.phi.length ? this.phi : this.phi.subarray(0, r * M),
+        r, M);
+      this.acc.n += r;
       this.meta.features += ts - tf;
       this.meta.syrk += now() - ts;
       this.meta.blocks++;

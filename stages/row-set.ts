@@ -2,6 +2,7 @@
 // rows that arrived one by one from the by_id join (arbitrary global rows). Both passes consume this shape.
 import type { Vec } from "../linalg/backend";
 import type { MetaValue, ShardRows } from "../pipelines/shard-rows";
+import type { ShardDesc, Slice } from "../pipelines/plan";
 import { decodePaired } from "./keyed-rows";
 
 interface RowSet {
@@ -82,4 +83,54 @@ class PairedBuffer {
   }
 }
 
-export { RowSet, shardRowSet, PairedBuffer };
+/**
+ * Rows read at once by both passes (see shardPieces): <= 32768 x (768 + 1024) float32 = 235 MB. Not smaller: a
+ * piece that cuts a row group re-reads its whole column chunk (ImageNet-like files hold ~20,000 rows in one group).
+ */
+const PIECE_ROWS = 32768;
+
+/** Rows [offset, offset + count) of a slice list (files in order). */
+const trimSlices = (slices: Slice[], offset: number, count: number): Slice[] => {
+  const out: Slice[] = [];
+  let skip = offset;
+  let left = count;
+  for (const s of slices) {
+    if (left <= 0) break;
+    if (skip >= s.count) {
+      skip -= s.count;
+      continue;
+    }
+    const take = Math.min(s.count - skip, left);
+    out.push({ path: s.path, start: s.start + skip, count: take });
+    left -= take;
+    skip = 0;
+  }
+  return out;
+};
+
+/**
+ * A shard cut into pieces read one at a time: at X file boundaries, and at most maxRows rows each. Workers then
+ * hold one piece of rows, whatever compute.shard_rows is: a 50,000-row shard of 768 + 1024 float32 columns is
+ * 360 MB, twice that while readShard joins the files it spans.
+ */
+const shardPieces = (shard: ShardDesc, maxRows: number): ShardDesc[] => {
+  const cuts: number[] = [0];
+  let at = 0;
+  for (const s of shard.x) {
+    for (let r = Math.min(maxRows, s.count); r < s.count; r += maxRows) cuts.push(at + r);
+    at += s.count;
+    if (at < shard.rows) cuts.push(at);
+  }
+  cuts.push(shard.rows);
+  const pieces: ShardDesc[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const off = cuts[i];
+    const count = cuts[i + 1] - off;
+    if (count <= 0) continue;
+    pieces.push({ index: shard.index, total: shard.total, globalStart: shard.globalStart + off, rows: count,
+      x: trimSlices(shard.x, off, count), y: shard.y === null ? null : trimSlices(shard.y, off, count) });
+  }
+  return pieces;
+};
+
+export { RowSet, shardRowSet, PairedBuffer, PIECE_ROWS, shardPieces, trimSlices };

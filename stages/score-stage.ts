@@ -8,7 +8,7 @@ import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
 import { featurePair, FeaturePair, phiBlock } from "../spec/model";
 import { scoreBlock } from "../spec/scores";
 import { readShard, MetaValue } from "../pipelines/shard-rows";
-import { PairedBuffer, RowSet, shardRowSet } from "./row-set";
+import { PairedBuffer, PIECE_ROWS, RowSet, shardPieces, shardRowSet } from "./row-set";
 import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
@@ -22,6 +22,9 @@ interface Candidate {
   score: number;
   metadata: Record<string, MetaValue>;
 }
+
+/** What the part file and the candidates need of a set of scored rows. */
+type ScoredRows = Pick<RowSet, "rows" | "ids" | "rowIndex" | "metadata">;
 
 /** Highest score first; ties broken by global row so that every runner lists the same samples. */
 const better = (a: Candidate, b: Candidate): number => b.score - a.score || a.row - b.row;
@@ -46,6 +49,51 @@ const metaColumnType = (values: (MetaValue | undefined)[]): OutputColumn["type"]
   return "string";
 };
 
+/**
+ * Indices of the n best rows for score column j, best first (higher score, then lower global row): one pass with a
+ * size-n heap whose root is the worst kept row, instead of sorting every row of the part for every mode.
+ */
+const topRows = (rows: ScoredRows, scores: Float64Array, K: number, j: number, n: number): number[] => {
+  const heap: number[] = [];
+  // a is worse than b
+  const worse = (a: number, b: number): boolean => {
+    const sa = scores[a * K + j];
+    const sb = scores[b * K + j];
+    return sa < sb || (sa === sb && rows.rowIndex(a) > rows.rowIndex(b));
+  };
+  const siftDown = (): void => {
+    let p = 0;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= heap.length) return;
+      const c = l + 1 < heap.length && worse(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!worse(heap[c], heap[p])) return;
+      const t = heap[c];
+      heap[c] = heap[p];
+      heap[p] = t;
+      p = c;
+    }
+  };
+  for (let i = 0; i < rows.rows && n > 0; i++) {
+    if (heap.length < n) {
+      heap.push(i);
+      let c = heap.length - 1;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!worse(heap[c], heap[p])) break;
+        const t = heap[c];
+        heap[c] = heap[p];
+        heap[p] = t;
+        c = p;
+      }
+    } else if (worse(heap[0], i)) {
+      heap[0] = i;
+      siftDown();
+    }
+  }
+  return heap.sort((a, b) => scores[b * K + j] - scores[a * K + j] || rows.rowIndex(a) - rows.rowIndex(b));
+};
+
 class ScoreWorker {
   private readonly backend: LinalgBackend;
   private readonly pair: FeaturePair;
@@ -68,18 +116,38 @@ class ScoreWorker {
     this.V = s.V;
     this.k = s.k;
     this.modes = modeNames(s.k);
-    this.phi = job.model.precision === "float32" ? new Float32Array(job.blockRows * this.pair.M)
-      : new Float64Array(job.blockRows * this.pair.M);
+    // float64 whatever compute.precision (which is the SYRK input precision): the scores GEMM is float64, and a
+    // float32 block would be widened into a fresh array for every block.
+    this.phi = new Float64Array(job.blockRows * this.pair.M);
     this.top = this.modes.map(() => []);
   }
 
   scoreShard(shard: ShardDesc): void {
     const t0 = Date.now();
-    const rows = readShard(shard, this.job.xOpts, this.job.yOpts, readIdsFile);
     const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
-    this.scoreRows(shardRowSet(rows, shard.x[0].path, shard.y ? shard.y[0].path : shard.x[0].path), name);
+    // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
+    const pieces = shardPieces(shard, PIECE_ROWS);
+    const K = 2 * this.k;
+    const scores = new Float64Array(shard.rows * K);
+    const ids: string[] = [];
+    const metadata: Record<string, MetaValue[]> = {};
+    for (const c of this.job.xOpts.metadataColumns) metadata[c] = [];
+    let at = 0;
+    for (const piece of pieces) {
+      const rows = readShard(piece, this.job.xOpts, this.job.yOpts, readIdsFile);
+      scores.set(this.scoresOf(shardRowSet(rows, piece.x[0].path, piece.y ? piece.y[0].path : piece.x[0].path)), at * K);
+      for (let i = 0; i < rows.rows; i++) ids.push(rows.ids[i]);
+      for (const c of this.job.xOpts.metadataColumns) {
+        const from = rows.metadata[c];
+        const to = metadata[c];
+        for (let i = 0; i < from.length; i++) to.push(from[i]);
+      }
+      at += rows.rows;
+    }
+    const start = shard.globalStart;
+    this.writeScored({ rows: shard.rows, ids: ids, rowIndex: (i) => start + i, metadata: metadata }, scores, name);
     if (this.job.progress) {
-      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${rows.rows} rows -> ${name} ` +
+      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows -> ${name} ` +
         `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
     }
   }
@@ -100,10 +168,11 @@ class ScoreWorker {
   private flushPaired(): void {
     if (this.paired === undefined || this.paired.size === 0) return;
     const set = this.paired.drain();
-    this.scoreRows(set, `part-join-${this.bundleTag}-${String(this.partSeq++).padStart(5, "0")}.parquet`);
+    this.writeScored(set, this.scoresOf(set), `part-join-${this.bundleTag}-${String(this.partSeq++).padStart(5, "0")}.parquet`);
   }
 
-  private scoreRows(rows: RowSet, name: string): void {
+  /** rows x 2k scores (row-major) of the rows: features block by block, then one GEMM per block. */
+  private scoresOf(rows: RowSet): Float64Array {
     const t0 = Number(process.hrtime.bigint()) / 1e9;
     const K = 2 * this.k;
     const M = this.pair.M;
@@ -115,6 +184,14 @@ class ScoreWorker {
         rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi);
       scores.set(scoreBlock(this.backend, this.phi, r, M, this.V, K), s * K);
     }
+    this.timing.score_seconds += Number(process.hrtime.bigint()) / 1e9 - t0;
+    return scores;
+  }
+
+  /** One part file (id, row, metadata, one column per mode) and the rows' candidates for each mode's top N. */
+  private writeScored(rows: ScoredRows, scores: Float64Array, name: string): void {
+    const t0 = Number(process.hrtime.bigint()) / 1e9;
+    const K = 2 * this.k;
     const metaCols = this.job.xOpts.metadataColumns;
     const columns: OutputColumn[] = [
       { name: "id", type: "string", values: rows.ids },
@@ -141,11 +218,9 @@ class ScoreWorker {
   }
 
   /** The rows' best N for mode column j (a method, not a loop body: see the lint rule on loop closures). */
-  private candidates(rows: RowSet, scores: Float64Array, K: number, j: number): Candidate[] {
+  private candidates(rows: ScoredRows, scores: Float64Array, K: number, j: number): Candidate[] {
     const metaCols = this.job.xOpts.metadataColumns;
-    const order = Array.from({ length: rows.rows }, (_, i) => i)
-      .sort((a, b) => scores[b * K + j] - scores[a * K + j] || rows.rowIndex(a) - rows.rowIndex(b))
-      .slice(0, this.job.top);
+    const order = topRows(rows, scores, K, j, this.job.top);
     return order.map((i) => {
       const meta: Record<string, MetaValue> = {};
       for (const c of metaCols) meta[c] = rows.metadata[c][i];

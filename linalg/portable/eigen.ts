@@ -46,6 +46,25 @@ const eighRange = (a: Float64Array, n: number, il: number, iu: number): EighResu
   return sortedEigh(a, n, il, iu);
 };
 
+const checkEnds = (n: number, kLow: number, kHigh: number): void => {
+  if (!Number.isInteger(kLow) || !Number.isInteger(kHigh) || kLow < 0 || kHigh < 0 || kLow + kHigh > n) {
+    throw new Error(`linalg eighEnds: kLow = ${kLow}, kHigh = ${kHigh} must be non-negative with kLow + kHigh <= n = ${n}`);
+  }
+};
+
+/** Portable eighEnds: the full decomposition, then the selected columns (a is left as it was). */
+const eighEnds = (a: Float64Array, n: number, kLow: number, kHigh: number): EighResult => {
+  checkSquare("eighEnds", a, n);
+  checkEnds(n, kLow, kHigh);
+  const full = n === 0 ? { values: new Float64Array(0), vectors: new Float64Array(0) } : sortedEigh(a, n, 0, n - 1);
+  const k = kLow + kHigh;
+  const vectors = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) vectors[i * k + c] = full.vectors[i * n + (c < kLow ? c : n - kHigh + (c - kLow))];
+  }
+  return { values: full.values, vectors: vectors };
+};
+
 const eig = (a: Float64Array, n: number): EigResult => {
   checkSquare("eig", a, n);
   const m = new Matrix(n, n);
@@ -62,4 +81,4 @@ const eig = (a: Float64Array, n: number): EigResult => {
 };
 
 // Exported at the end so that uses inside this module bind the local constants (see the build notes).
-export { checkRange, eigh, eighRange, eig };
+export { checkEnds, checkRange, eigh, eighEnds, eighRange, eig };

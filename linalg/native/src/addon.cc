@@ -13,6 +13,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dsyevd", Napi::Function::New(env, Dsyevd, "dsyevd"));
   exports.Set("dsyevr", Napi::Function::New(env, Dsyevr, "dsyevr"));
   exports.Set("dgeev", Napi::Function::New(env, Dgeev, "dgeev"));
+  exports.Set("signedOuterInPlace", Napi::Function::New(env, SignedOuterInPlace, "signedOuterInPlace"));
+  exports.Set("lowerTimes", Napi::Function::New(env, LowerTimes, "lowerTimes"));
+  exports.Set("eighEnds", Napi::Function::New(env, EighEnds, "eighEnds"));
   exports.Set("rff", Napi::Function::New(env, Rff, "rff"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));

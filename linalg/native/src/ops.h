@@ -16,6 +16,9 @@ Napi::Value Dpotrf(const Napi::CallbackInfo& info);
 Napi::Value Dsyevd(const Napi::CallbackInfo& info);
 Napi::Value Dsyevr(const Napi::CallbackInfo& info);
 Napi::Value Dgeev(const Napi::CallbackInfo& info);
+Napi::Value SignedOuterInPlace(const Napi::CallbackInfo& info);
+Napi::Value LowerTimes(const Napi::CallbackInfo& info);
+Napi::Value EighEnds(const Napi::CallbackInfo& info);
 
 // rff.cc
 Napi::Value Rff(const Napi::CallbackInfo& info);
