@@ -232,7 +232,7 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
     }
     timings.pipeline_seconds = (Date.now() - t) / 1000;
     t = Date.now();
-    const summary = finalize(cfg, plan, resolved, job, tmpDir, timings);
+    const summary = finalize(cfg, plan, resolved, tmpDir, timings);
     timings.finalize_seconds = (Date.now() - t) / 1000;
     fs.writeFileSync(path.join(tmpDir, "summary.json"), JSON.stringify(summary, null, 2));
     publish(tmpDir, outDir);
@@ -245,7 +245,7 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
 };
 
 const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },
-                  job: JobSpec, tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
+                  tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
   const sol = readJson<SolutionJson>(path.join(tmpDir, "solution.json"));
   fs.renameSync(path.join(tmpDir, "solution.json"), path.join(tmpDir, ".solution.json"));
   const partFiles = nameScoreParts(path.join(tmpDir, "scores"));
@@ -367,7 +367,6 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
     samplesShown: cfg.report.samples_shown,
   });
   fs.writeFileSync(path.join(tmpDir, "report.html"), html);
-  void job;
   return summary;
 };
 

@@ -7,43 +7,13 @@ import type { LinalgBackend, Vec } from "../linalg/backend";
 import { getBackend } from "../linalg/index";
 import { portableBackend } from "../linalg/portable";
 import { featuresInto, makeFeatureMap } from "../spec/features";
-
-const makeRandom = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-};
-
-const randomMatrix = (rand: () => number, r: number, c: number, scale = 1): Float64Array => {
-  const m = new Float64Array(r * c);
-  for (let i = 0; i < m.length; i++) m[i] = scale * rand();
-  return m;
-};
+import { makeRandom, randomMatrix, randomSpd } from "./linalg-fixtures";
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   assert.equal(a.length, b.length, "lengths differ");
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
-};
-
-/** B^T B + n I */
-const randomSpd = (rand: () => number, n: number): Float64Array => {
-  const b = randomMatrix(rand, n, n);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? n : 0;
-      for (let k = 0; k < n; k++) s += b[k * n + i] * b[k * n + j];
-      a[i * n + j] = s;
-    }
-  }
-  return a;
 };
 
 /** Symmetric with eigenvalues 1..n spread out (Q diag Q^T, Q from a Cholesky-free Gram-Schmidt). */

@@ -5,26 +5,9 @@ import assert from "node:assert/strict";
 import type { LinalgBackend, Vec } from "../linalg/backend";
 import { backendInfo, getBackend, setThreads } from "../linalg/index";
 import { portableBackend } from "../linalg/portable";
+import { makeRandom, randomMatrix, randomSpd } from "./linalg-fixtures";
 
 const SIZES = [1, 3, 17, 100];
-
-// Seeded uniform [-0.5, 0.5) (mulberry32), so failures reproduce.
-const makeRandom = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-};
-
-const randomMatrix = (rand: () => number, r: number, c: number): Float64Array => {
-  const m = new Float64Array(r * c);
-  for (let i = 0; i < m.length; i++) m[i] = rand();
-  return m;
-};
 
 const randomSymmetric = (rand: () => number, n: number): Float64Array => {
   const m = new Float64Array(n * n);
@@ -36,20 +19,6 @@ const randomSymmetric = (rand: () => number, n: number): Float64Array => {
     }
   }
   return m;
-};
-
-/** B^T B + n I: symmetric positive definite and well conditioned. */
-const randomSpd = (rand: () => number, n: number): Float64Array => {
-  const b = randomMatrix(rand, n, n);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? n : 0;
-      for (let k = 0; k < n; k++) s += b[k * n + i] * b[k * n + j];
-      a[i * n + j] = s;
-    }
-  }
-  return a;
 };
 
 /** Copy of a symmetric a whose strict lower triangle is overwritten, to show it is never read. */
