@@ -3,7 +3,7 @@
 // rate measured in the same run on the same shapes, their ratio, peak RSS, n, M, backend, threads, OpenBLAS core.
 //
 //   node dist/bench/pipeline.js [--n 20000] [--dx 768] [--dy 1024] [--rff 500] [--files 4] [--precision float64]
-//                               [--block-rows 2048] [--runner direct] [--data DIR] [--imagenet]
+//                               [--projection float64] [--block-rows 2048] [--runner direct] [--data DIR] [--imagenet]
 // --imagenet = --n 1281167 --rff 1000 --files 64 (the ImageNet-train shape of issue 5). Data is generated once per
 // shape under .cache/bench-data/ (or --data) and reused.
 import "./openblas-env";
@@ -22,13 +22,15 @@ interface BenchOptions {
   rff: number;
   files: number;
   precision: "float64" | "float32";
+  projection: "float64" | "float32";
   blockRows: number;
   runner: string;
   data?: string;
 }
 
 const parse = (argv: string[]): BenchOptions => {
-  const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 500, files: 4, precision: "float64", blockRows: 2048,
+  const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 500, files: 4, precision: "float64", projection: "float64",
+    blockRows: 2048,
     runner: "direct" };
   const num = (flag: string, v: string | undefined): number => {
     const x = Number(v);
@@ -51,6 +53,7 @@ const parse = (argv: string[]): BenchOptions => {
     else if (a === "--files") o.files = num(a, v);
     else if (a === "--block-rows") o.blockRows = num(a, v);
     else if (a === "--precision" && (v === "float64" || v === "float32")) o.precision = v;
+    else if (a === "--projection" && (v === "float64" || v === "float32")) o.projection = v;
     else if (a === "--runner" && v !== undefined) o.runner = v;
     else if (a === "--data" && v !== undefined) o.data = v;
     else throw new Error(`bench: unknown or malformed flag ${a}`);
@@ -92,7 +95,8 @@ const main = async (): Promise<void> => {
     "x.path": path.join(dataDir, "x"), "x.column": "embedding", "x.id_column": "id",
     "y.path": path.join(dataDir, "y"), "y.column": "embedding", "y.id_column": "id",
     "kernel.rff": o.rff, "kernel.sigma_x": "auto", "kernel.sigma_y": "auto", "modes": 10, "top": 50,
-    "compute.precision": o.precision, "compute.block_rows": o.blockRows, "runner.type": o.runner,
+    "compute.precision": o.precision, "compute.projection": o.projection,
+    "compute.block_rows": o.blockRows, "runner.type": o.runner,
     "out": path.join(out, "run"),
   } });
   const loadStart = os.loadavg();
@@ -112,7 +116,7 @@ const main = async (): Promise<void> => {
   const result = {
     bench: "pipeline",
     n: s.n, dx: o.dx, dy: o.dy, rff: o.rff, M: M, files: o.files, runner: o.runner, precision: o.precision,
-    block_rows: o.blockRows,
+    projection: o.projection, block_rows: o.blockRows,
     backend: s.backend, openblas_coretype_env: process.env.OPENBLAS_CORETYPE ?? "(unset: detected)",
     threads: backendInfo(getBackend("auto")).threads ?? 1,
     seconds: {

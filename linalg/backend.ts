@@ -32,6 +32,18 @@ export interface RffLayout {
   colSum?: Float64Array;
 }
 
+/**
+ * Centring of the single-precision projection: rows enter as x - center and the argument gets phase = center^T W
+ * (computed in float64 from the float64 W) back, so cos/sin see the same argument as without centring while the
+ * float32 rounding is relative to ||x - center|| instead of ||x||.
+ */
+export interface RffCentring {
+  /** d values */
+  center: Float64Array;
+  /** m values */
+  phase: Float64Array;
+}
+
 export interface LinalgBackend {
   readonly name: "native" | "portable";
 
@@ -92,10 +104,13 @@ export interface LinalgBackend {
 
   /**
    * Random Fourier features: out (rows x 2m, row-major) = m^-1/2 [cos(X W), sin(X W)] with X rows x d and
-   * W = omega (d x m, float64). Projections X W are formed in float64 whatever the input precision.
+   * W = omega (d x m). Projections X W are formed in the precision of omega whatever the input precision: float64,
+   * or float32 (the single-precision route: ~2x faster, arguments carry ~1e-7 relative error, optionally centred,
+   * see RffCentring); cos/sin in float64.
    * out is written in the precision of the array passed. With `layout`, row r goes to
    * out[r * ld + offset, r * ld + offset + 2m) of a wider row-major block (the rest of out is left untouched),
    * and each value written is also added into layout.colSum[offset + j].
    */
-  rffFeatures(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec, layout?: RffLayout): void;
+  rffFeatures(x: Vec, rows: number, d: number, omega: Vec, m: number, out: Vec, layout?: RffLayout,
+              centring?: RffCentring): void;
 }

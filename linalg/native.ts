@@ -3,7 +3,7 @@
 // into errors.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { EigResult, EighResult, LinalgBackend, RffLayout, Vec } from "./backend";
+import type { EigResult, EighResult, LinalgBackend, RffCentring, RffLayout, Vec } from "./backend";
 import { checkSyrkArgs } from "./portable/syrk";
 import { checkRffArgs } from "./portable/rff";
 import { checkEnds, checkRange } from "./portable/eigen";
@@ -21,8 +21,8 @@ interface Addon {
   signedOuterInPlace(a: Float64Array, n: number, split: number, diag: Float64Array): number;
   lowerTimes(a: Float64Array, n: number, diag: Float64Array, w: Float64Array, k: number): void;
   eighEnds(a: Float64Array, n: number, kLow: number, kHigh: number, w: Float64Array, z: Float64Array): number;
-  rff(x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec, ld?: number, off?: number,
-      colSum?: Float64Array): void;
+  rff(x: Vec, rows: number, d: number, omega: Vec, m: number, out: Vec, ld?: number, off?: number,
+      colSum?: Float64Array, center?: Float64Array, phase?: Float64Array): void;
   config(): { config: string; corename: string; threads: number };
   setThreads(n: number): void;
 }
@@ -184,11 +184,11 @@ const makeBackend = (x: Addon): LinalgBackend => ({
     return { re: re, im: im, vectors: vr };
   },
 
-  rffFeatures: (xs: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec,
-                layout?: RffLayout): void => {
-    const lay = checkRffArgs(xs, rows, d, omega, m, out, layout);
+  rffFeatures: (xs: Vec, rows: number, d: number, omega: Vec, m: number, out: Vec,
+                layout?: RffLayout, centring?: RffCentring): void => {
+    const lay = checkRffArgs(xs, rows, d, omega, m, out, layout, centring);
     if (rows === 0 || m === 0) return;
-    x.rff(xs, rows, d, omega, m, out, lay.ld, lay.offset, lay.colSum);
+    x.rff(xs, rows, d, omega, m, out, lay.ld, lay.offset, lay.colSum, centring?.center, centring?.phase);
   },
 });
 

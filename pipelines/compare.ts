@@ -129,13 +129,22 @@ const gramSigma = (backendChoice: SpecConfig["compute"]["backend"], x: Float64Ar
   return SIGMA_SCALE * median;
 };
 
+/** The float32 projection's centring point: the column means of the plan-time sample (rows x d). */
+const columnMean = (v: Float64Array, rows: number, d: number): number[] => {
+  const mean = new Float64Array(d);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) mean[j] += v[r * d + j];
+  return Array.from(mean, (s) => s / Math.max(rows, 1));
+};
+
 const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string } => {
   const k = cfg.kernel;
   let sx = k.sigma_x;
   let sy = k.sigma_y;
   let source = "given";
-  if (k.type === "gaussian" && (sx === "auto" || sy === "auto")) {
-    const sample = sigmaSample(plan, k.auto_sigma_rows);
+  const centred = k.type === "gaussian" && cfg.compute.projection === "float32";
+  const sample = k.type === "gaussian" && (sx === "auto" || sy === "auto" || centred)
+    ? sigmaSample(plan, k.auto_sigma_rows) : undefined;
+  if (sample !== undefined && (sx === "auto" || sy === "auto")) {
     if (sx === "auto") sx = gramSigma(cfg.compute.backend, sample.x, sample.xRows, plan.x.dim, k.auto_sigma_rows, cfg.seed);
     if (sy === "auto") sy = gramSigma(cfg.compute.backend, sample.y, sample.yRows, plan.y.dim, k.auto_sigma_rows, cfg.seed);
     source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.xRows} rows from ` +
@@ -150,10 +159,13 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
       seed: cfg.seed,
       eta: cfg.eta,
       precision: cfg.compute.precision,
+      projection: cfg.compute.projection,
       x: { kernel: k.type, d: plan.x.dim, m: gaussian ? k.rff : 0, sigma: gaussian ? (sx as number) : 0,
-        stream: k.share_omegas ? "shared" : "x" },
+        stream: k.share_omegas ? "shared" : "x",
+        center: centred && sample ? columnMean(sample.x, sample.xRows, plan.x.dim) : undefined },
       y: { kernel: k.type, d: plan.y.dim, m: gaussian ? k.rff : 0, sigma: gaussian ? (sy as number) : 0,
-        stream: k.share_omegas ? "shared" : "y" },
+        stream: k.share_omegas ? "shared" : "y",
+        center: centred && sample ? columnMean(sample.y, sample.yRows, plan.y.dim) : undefined },
     },
     sigmaSource: source,
   };
@@ -306,7 +318,11 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
     dims: { x: plan.x.dim, y: plan.y.dim },
     features: { DX: sol.DX, DY: sol.DY, M: sol.M },
     kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
-      rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas },
+      rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas,
+      // with the float32 projection: the points the rows were centred on (the features do not depend on them, their
+      // rounding does; recorded so that the run can be recomputed exactly)
+      projection: cfg.kernel.type === "gaussian" ? cfg.compute.projection : null,
+      projection_center_x: m.x.center ?? null, projection_center_y: m.y.center ?? null },
     eta: cfg.eta,
     method: cfg.method,
     modes: sol.k,

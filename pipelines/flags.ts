@@ -50,6 +50,8 @@ const FLAGS: Record<string, FlagDef> = {
   "block-rows": { paths: ["compute.block_rows"], kind: "number", help: "rows per SYRK block" },
   "tile": { paths: ["compute.tile"], kind: "number", help: "Gram tile edge" },
   "precision": { paths: ["compute.precision"], kind: "string", help: "float64 | float32 SYRK input" },
+  "projection": { paths: ["compute.projection"], kind: "string",
+    help: "float64 | float32 random-feature projection X W" },
   "threads": { paths: ["compute.threads"], kind: "number", help: "BLAS threads (0 = default)" },
   "shard-rows": { paths: ["compute.shard_rows"], kind: "number", help: "rows per shard for unchunked files" },
 };

@@ -4,7 +4,7 @@
 //   seeded omegas of spec/omegas.ts so that every worker computes the same map.
 // featuresInto writes into a column range of a wider row-major block because the pipeline forms
 // Phi = [Phi_X, Phi_Y] row by row (the cross block C_XY needs both embeddings of a sample in one row).
-import type { LinalgBackend, Vec } from "../linalg/backend";
+import type { LinalgBackend, RffCentring, Vec } from "../linalg/backend";
 import { makeOmega } from "./omegas";
 
 export type KernelName = "gaussian" | "cosine";
@@ -19,8 +19,13 @@ export interface FeatureMap {
   m?: number;
   /** gaussian only: bandwidth */
   sigma?: number;
-  /** gaussian only: d x m row-major frequencies */
-  omega?: Float64Array;
+  /**
+   * gaussian only: d x m row-major frequencies, drawn in float64; a Float32Array (their rounding) selects the
+   * single-precision projection
+   */
+  omega?: Float64Array | Float32Array;
+  /** gaussian with a float32 omega: the centring of the projection (phase = center^T W from the float64 W) */
+  centring?: RffCentring;
 }
 
 /** A row whose features cannot be formed; `row` is the row index local to the block passed in. */
@@ -46,7 +51,24 @@ export interface FeatureMapOptions {
   sigma?: number;
   seed: number;
   stream: string;
+  /** precision of X W (default float64) */
+  projection?: "float64" | "float32";
+  /** float32 projection: rows are centred on this point (d values) first */
+  center?: ArrayLike<number>;
 }
+
+/** phase_j = sum_k center_k W_kj in float64, the part of the argument that the centred rows leave out. */
+const centringOf = (center: ArrayLike<number>, omega: Float64Array, d: number, m: number): RffCentring => {
+  if (center.length !== d) throw new RangeError(`feature map: center has ${center.length} values, expected d = ${d}`);
+  const c = Float64Array.from(center);
+  const phase = new Float64Array(m);
+  for (let k = 0; k < d; k++) {
+    const ck = c[k];
+    if (!Number.isFinite(ck)) throw new RangeError(`feature map: center[${k}] is not finite (${ck})`);
+    for (let j = 0; j < m; j++) phase[j] += ck * omega[k * m + j];
+  }
+  return { center: c, phase: phase };
+};
 
 export const makeFeatureMap = (opts: FeatureMapOptions): FeatureMap => {
   if (!Number.isInteger(opts.d) || opts.d < 1) {
@@ -58,8 +80,12 @@ export const makeFeatureMap = (opts: FeatureMapOptions): FeatureMap => {
     throw new RangeError("feature map: the gaussian kernel needs m (number of RFF frequencies)");
   }
   if (opts.sigma === undefined) throw new RangeError("feature map: the gaussian kernel needs sigma");
-  const omega = makeOmega(opts.seed, opts.stream, opts.d, opts.m, opts.sigma);
-  return { kernel: "gaussian", d: opts.d, dim: 2 * opts.m, m: opts.m, sigma: opts.sigma, omega: omega };
+  const omega64 = makeOmega(opts.seed, opts.stream, opts.d, opts.m, opts.sigma);
+  const f32 = opts.projection === "float32";
+  const omega = f32 ? Float32Array.from(omega64) : omega64;
+  const centring = f32 && opts.center !== undefined ? centringOf(opts.center, omega64, opts.d, opts.m) : undefined;
+  return { kernel: "gaussian", d: opts.d, dim: 2 * opts.m, m: opts.m, sigma: opts.sigma, omega: omega,
+    centring: centring };
 };
 
 const cosineInto = (x: Vec, rows: number, d: number, out: Vec, outCols: number, colOffset: number,
@@ -101,6 +127,6 @@ export const featuresInto = (backend: LinalgBackend, fm: FeatureMap, x: Vec, row
     return;
   }
   // The backend writes straight into the column range of the wider block: no temporary, no copy.
-  backend.rffFeatures(x, rows, fm.d, fm.omega as Float64Array, fm.m as number, out,
-    { ld: outCols, offset: colOffset, colSum: colSum });
+  backend.rffFeatures(x, rows, fm.d, fm.omega as Float64Array | Float32Array, fm.m as number, out,
+    { ld: outCols, offset: colOffset, colSum: colSum }, fm.centring);
 };

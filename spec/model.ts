@@ -12,6 +12,11 @@ interface SideModel {
   sigma: number;
   /** PRNG stream of the omegas: "x", "y", or "shared" */
   stream: string;
+  /**
+   * gaussian with the float32 projection: the point the rows are centred on before X W (the mean of the plan-time
+   * sample; any fixed point gives the same features, see RffCentring), d values; absent: no centring
+   */
+  center?: number[];
 }
 
 interface SpecModel {
@@ -21,6 +26,8 @@ interface SpecModel {
   eta: number;
   /** SYRK input precision; sums are float64 either way */
   precision: "float64" | "float32";
+  /** precision of the projection X W of the gaussian features (absent: float64) */
+  projection?: "float64" | "float32";
 }
 
 interface FeaturePair {
@@ -31,13 +38,14 @@ interface FeaturePair {
   M: number;
 }
 
-const sideMap = (seed: number, s: SideModel): FeatureMap =>
+const sideMap = (seed: number, s: SideModel, projection: SpecModel["projection"]): FeatureMap =>
   makeFeatureMap({ kernel: s.kernel, d: s.d, m: s.kernel === "gaussian" ? s.m : undefined,
-    sigma: s.kernel === "gaussian" ? s.sigma : undefined, seed: seed, stream: s.stream });
+    sigma: s.kernel === "gaussian" ? s.sigma : undefined, seed: seed, stream: s.stream,
+    projection: projection ?? "float64", center: s.center });
 
 const featurePair = (model: SpecModel): FeaturePair => {
-  const fx = sideMap(model.seed, model.x);
-  const fy = sideMap(model.seed, model.y);
+  const fx = sideMap(model.seed, model.x, model.projection);
+  const fy = sideMap(model.seed, model.y, model.projection);
   return { fx: fx, fy: fy, DX: fx.dim, DY: fy.dim, M: fx.dim + fy.dim };
 };
 

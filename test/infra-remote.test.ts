@@ -233,6 +233,16 @@ describe("infra: remote execution (fake job service, fake npm registry, PROCESS 
       assert.ok(!spawned.some((c) => c[0] === "npm"), `no npm call: ${JSON.stringify(spawned)}`);
     });
 
+    it("keeps each DoFn payload small: no side input drags the pipeline into it (transforms/side-input.ts)", () => {
+      const req = fake.prepared[fake.prepared.length - 1];
+      const transforms = Object.values(req.pipeline?.components?.transforms ?? {});
+      const sizes = transforms.map((t) => ({ name: t.uniqueName, bytes: t.spec?.payload.length ?? 0 }));
+      const biggest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      // with the SDK's own iterableSideInput the score ParDo alone was ~3.8 MB here (the whole pipeline as JSON)
+      assert.ok(biggest.bytes < 64 * 1024, `largest payload ${biggest.name}: ${biggest.bytes} bytes`);
+      assert.ok(sizes.some((s) => s.name === "score"), "the score ParDo is in the job");
+    });
+
     it("passes parallelism, environment and the worker-init module the workers must load", () => {
       const o = captured.pipeline_options;
       assert.equal(o.parallelism, 3);

@@ -103,6 +103,59 @@ for (const bc of backends) {
         portableBackend.rffFeatures(x, rows, d, omega, m, ref);
         assert.ok(maxAbsDiff(got, ref) < 1e-12, `max difference ${maxAbsDiff(got, ref)}`);
       });
+      describe("the float32 projection (omega given as a Float32Array)", () => {
+        // rows far from the origin: ||x|| / sigma ~ 50 puts the arguments near 50, where float32 rounding of X W
+        // is ~1e-5 absolute unless the rows are centred first
+        const rows = 400;
+        const d = 64;
+        const m = 300;
+        const offset = 25;
+        const setup = () => {
+          const rand = makeRandom(31);
+          const x = Float32Array.from(randomMatrix(rand, rows, d, 1), (v) => v + offset);
+          const fm64 = makeFeatureMap({ kernel: "gaussian", d: d, m: m, sigma: 4, seed: 3, stream: "x" });
+          const center = new Float64Array(d);
+          for (let r = 0; r < rows; r++) for (let k = 0; k < d; k++) center[k] += x[r * d + k] / rows;
+          const f32 = makeFeatureMap({ kernel: "gaussian", d: d, m: m, sigma: 4, seed: 3, stream: "x",
+            projection: "float32" });
+          const cen = makeFeatureMap({ kernel: "gaussian", d: d, m: m, sigma: 4, seed: 3, stream: "x",
+            projection: "float32", center: center });
+          const run = (fm: ReturnType<typeof makeFeatureMap>): Float64Array => {
+            const out = new Float64Array(rows * 2 * m);
+            featuresInto(b, fm, x, rows, out, 2 * m, 0);
+            return out;
+          };
+          return { ref: run(fm64), plain: run(f32), centred: run(cen) };
+        };
+        it("centred rows give the float64 features to float32 rounding of the spread, not of the offset", () => {
+          const r = setup();
+          const scale = Math.sqrt(m);
+          const errCentred = maxAbsDiff(r.centred, r.ref) * scale;
+          const errPlain = maxAbsDiff(r.plain, r.ref) * scale;
+          // per-feature error relative to the feature scale m^-1/2
+          assert.ok(errCentred < 3e-5, `centred: ${errCentred}`);
+          assert.ok(errPlain > 10 * errCentred, `uncentred should be much worse here: ${errPlain} vs ${errCentred}`);
+        });
+        it("agrees with the portable backend's float32 route", () => {
+          const rand = makeRandom(8);
+          const x = Float32Array.from(randomMatrix(rand, 50, 12, 2));
+          const fm = makeFeatureMap({ kernel: "gaussian", d: 12, m: 40, sigma: 2, seed: 1, stream: "y",
+            projection: "float32", center: Array.from({ length: 12 }, (_, k) => 0.1 * k) });
+          const got = new Float64Array(50 * 80);
+          const ref = new Float64Array(50 * 80);
+          featuresInto(b, fm, x, 50, got, 80, 0);
+          featuresInto(portableBackend, fm, x, 50, ref, 80, 0);
+          assert.ok(maxAbsDiff(got, ref) < 1e-6, `max difference ${maxAbsDiff(got, ref)}`);
+        });
+        it("refuses a centring with a float64 omega or of the wrong length", () => {
+          const x = new Float32Array(6);
+          const c = { center: new Float64Array(2), phase: new Float64Array(4) };
+          assert.throws(() => b.rffFeatures(x, 3, 2, new Float64Array(8), 4, new Float64Array(24), undefined, c),
+            /float32 projection only/);
+          assert.throws(() => b.rffFeatures(x, 3, 2, new Float32Array(8), 4, new Float64Array(24), undefined,
+            { center: new Float64Array(3), phase: new Float64Array(4) }), /center of length d = 2/);
+        });
+      });
       it("rejects a range that does not fit the stride, a short output and a short colSum", () => {
         const x = new Float64Array(6);
         const om = new Float64Array(8);

@@ -80,9 +80,13 @@ describe("compare pipeline (direct runner)", function () {
 
   it("equals the in-memory spec/ computation on the same rows (eigenvalues rel 1e-9, scores 1e-9)", async () => {
     const backend = getBackend("auto");
-    const model: SpecModel = { seed: 11, eta: 1, precision: "float64",
-      x: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "x" },
-      y: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "y" } };
+    // the default float32 projection, centred on the points the run recorded
+    const k = summary.kernel as { projection: string; projection_center_x: number[]; projection_center_y: number[] };
+    assert.equal(k.projection, "float32");
+    assert.equal(k.projection_center_x.length, D);
+    const model: SpecModel = { seed: 11, eta: 1, precision: "float64", projection: "float32",
+      x: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "x", center: k.projection_center_x },
+      y: { kernel: "gaussian", d: D, m: RFF, sigma: SIGMA, stream: "y", center: k.projection_center_y } };
     const pair = featurePair(model);
     const n = table.ids.length;
     // the same blocks as the pipeline (shards of <= 130 rows, blocks of <= 64 rows within a shard), in row order:

@@ -9,6 +9,7 @@ import * as support from "./support";
 import type { JobSpec } from "../stages/job";
 import type { ShardDesc } from "../pipelines/plan";
 import { registerWorkerModules } from "./register";
+import { iterableSideInput } from "./side-input";
 
 type Bytes = KV<string, Uint8Array>;
 
@@ -167,14 +168,14 @@ const compareGraph = (root: beam.Root, job: JobSpec, shards: ShardDesc[], yShard
           return stages.guarded(job.tmpDir, () => stages.solveTiles(job, ctx.tiles.lookup()));
         },
       },
-      { tiles: beam.iterableSideInput(summed) },
+      { tiles: iterableSideInput(summed) },
     )))
     .apply(bytesCoder("solution-coder")) as beam.PCollection<Bytes>;
 
   const scored = joined
-    ? joined.apply(beam.withName("score", beam.parDo(joinedScoreFn(job), { solution: beam.iterableSideInput(solution) })))
+    ? joined.apply(beam.withName("score", beam.parDo(joinedScoreFn(job), { solution: iterableSideInput(solution) })))
     : (shardPc as beam.PCollection<ShardDesc>).apply(beam.withName("score",
-      beam.parDo(scoreFn(job), { solution: beam.iterableSideInput(solution) })));
+      beam.parDo(scoreFn(job), { solution: iterableSideInput(solution) })));
   scored
     .apply(beam.withName("score-coder", internal.withCoderInternal(support.kvStringCoder())))
     .apply(beam.withName("top-per-mode", internal.combinePerKey(stages.topCombine(job.top))))

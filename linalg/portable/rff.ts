@@ -1,9 +1,9 @@
-// Random Fourier features: out = m^-1/2 [cos(X W), sin(X W)], projections accumulated in float64.
-import type { RffLayout, Vec } from "../backend";
+// Random Fourier features: out = m^-1/2 [cos(X W), sin(X W)], projections accumulated in the precision of W.
+import type { RffCentring, RffLayout, Vec } from "../backend";
 
 /** The layout with its defaults filled in, after checking every size (throws naming the argument). */
-const checkRffArgs = (x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec,
-                      layout?: RffLayout): { ld: number; offset: number; colSum?: Float64Array } => {
+const checkRffArgs = (x: Vec, rows: number, d: number, omega: Vec, m: number, out: Vec,
+                      layout?: RffLayout, centring?: RffCentring): { ld: number; offset: number; colSum?: Float64Array } => {
   for (const pair of [["rows", rows], ["d", d], ["m", m]] as const) {
     if (!Number.isInteger(pair[1]) || pair[1] < 0) {
       throw new Error(`linalg rffFeatures: ${pair[0]} = ${pair[1]} must be a non-negative integer`);
@@ -30,28 +30,41 @@ const checkRffArgs = (x: Vec, rows: number, d: number, omega: Float64Array, m: n
   if (colSum !== undefined && colSum.length < offset + 2 * m) {
     throw new Error(`linalg rffFeatures: colSum has ${colSum.length} elements, needs offset+2m = ${offset + 2 * m}`);
   }
+  if (centring !== undefined) {
+    if (!(omega instanceof Float32Array)) {
+      throw new Error("linalg rffFeatures: centring applies to the float32 projection only (omega is float64)");
+    }
+    if (centring.center.length !== d || centring.phase.length !== m) {
+      throw new Error(`linalg rffFeatures: centring needs center of length d = ${d} and phase of length m = ${m}, ` +
+        `got ${centring.center.length} and ${centring.phase.length}`);
+    }
+  }
   return { ld: ld, offset: offset, colSum: colSum };
 };
 
-const rffFeatures = (x: Vec, rows: number, d: number, omega: Float64Array, m: number, out: Vec,
-                     layout?: RffLayout): void => {
-  const lay = checkRffArgs(x, rows, d, omega, m, out, layout);
+const rffFeatures = (x: Vec, rows: number, d: number, omega: Vec, m: number, out: Vec,
+                     layout?: RffLayout, centring?: RffCentring): void => {
+  const lay = checkRffArgs(x, rows, d, omega, m, out, layout, centring);
+  const center = centring?.center;
+  const phase = centring?.phase;
   const scale = m > 0 ? 1 / Math.sqrt(m) : 0;
-  const proj = new Float64Array(m);
+  // a float32 W selects the single-precision projection: the running sums are rounded to float32 at every step
+  const proj = omega instanceof Float32Array ? new Float32Array(m) : new Float64Array(m);
   const cs = lay.colSum;
   for (let r = 0; r < rows; r++) {
     proj.fill(0);
     const xr = r * d;
     for (let k = 0; k < d; k++) {
-      const v = x[xr + k];
+      const v = center === undefined ? x[xr + k] : Math.fround(x[xr + k] - center[k]);
       if (v === 0) continue;
       const wk = k * m;
       for (let j = 0; j < m; j++) proj[j] += v * omega[wk + j];
     }
     const o = r * lay.ld + lay.offset;
     for (let j = 0; j < m; j++) {
-      out[o + j] = scale * Math.cos(proj[j]);
-      out[o + m + j] = scale * Math.sin(proj[j]);
+      const a = phase === undefined ? proj[j] : proj[j] + phase[j];
+      out[o + j] = scale * Math.cos(a);
+      out[o + m + j] = scale * Math.sin(a);
     }
     if (cs !== undefined) {
       // the values as stored (rounded to float32 when out is a Float32Array)

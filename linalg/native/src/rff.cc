@@ -1,4 +1,5 @@
-// Random Fourier features: per chunk of rows, X_c W by one dgemm in f64 (f32 rows widened first, chunk by chunk),
+// Random Fourier features: per chunk of rows, X_c W by one gemm in the precision of W (dgemm, or sgemm when W is
+// given in f32; rows converted to that precision chunk by chunk),
 // then the scaled cos/sin written straight into the caller's output array, at any row stride and column offset
 // (so the pipeline's Phi = [Phi_X, Phi_Y] block is filled in place), optionally adding each written value into
 // column sums. The cos/sin pass is split over threads by rows: OpenBLAS parallelises only the dgemm, and the
@@ -21,12 +22,31 @@ constexpr size_t kMinChunkRows = 64;
 // Below this many values a second thread costs more than it saves.
 constexpr size_t kMinValuesPerThread = size_t(1) << 16;
 
+// Centring for the single-precision route: rows enter the sgemm as x - c and the argument gets phase = c^T W back
+// in double, so that the float32 rounding is relative to ||x - c|| (about the data's spread) rather than ||x||
+// (which a large common offset would inflate).
+struct Centring {
+  const double* center;  // d values, or nullptr (no centring)
+  const double* phase;   // m values, or nullptr (zero)
+};
+
+inline void cosSinRow(const double* proj, const Centring&, size_t m, double scale, double* c, double* s) {
+  scaledCosSin(proj, m, scale, c, s);
+}
+inline void cosSinRow(const double* proj, const Centring&, size_t m, double scale, float* c, float* s) {
+  scaledCosSin(proj, m, scale, c, s);
+}
 template <typename TO>
-void cosSinRows(const double* proj, size_t r0, size_t r1, size_t m, double scale, TO* out, size_t ld,
-                double* partial) {
+inline void cosSinRow(const float* proj, const Centring& cen, size_t m, double scale, TO* c, TO* s) {
+  scaledCosSin(proj, cen.phase, m, scale, c, s);
+}
+
+template <typename TP, typename TO>
+void cosSinRows(const TP* proj, const Centring& cen, size_t r0, size_t r1, size_t m, double scale, TO* out,
+                size_t ld, double* partial) {
   for (size_t r = r0; r < r1; r++) {
     TO* o = out + r * ld;
-    scaledCosSin(proj + r * m, m, scale, o, o + m);
+    cosSinRow(proj + r * m, cen, m, scale, o, o + m);
     if (partial != nullptr) {
       for (size_t j = 0; j < 2 * m; j++) partial[j] += double(o[j]);
     }
@@ -41,42 +61,64 @@ int trigThreads(size_t values) {
   return int(std::min<size_t>(size_t(t), useful));
 }
 
-template <typename TX, typename TO>
-void rffBlocks(const TX* x, size_t rows, size_t d, const double* omega, size_t m, TO* out, size_t ld,
-               double* colSum) {
-  thread_local std::vector<double> proj;
-  thread_local std::vector<double> wide;
-  size_t chunk = std::max(kMinChunkRows, kChunkBytes / (8 * std::max<size_t>(m, 1)));
+// proj (rb x m) = xb (rb x d) * omega (d x m), in the precision of omega.
+inline void project(const double* xb, const double* omega, size_t rb, size_t d, size_t m, double* proj) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rb), int(m), int(d), 1.0, xb, int(d), omega, int(m),
+              0.0, proj, int(m));
+}
+inline void project(const float* xb, const float* omega, size_t rb, size_t d, size_t m, float* proj) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rb), int(m), int(d), 1.0f, xb, int(d), omega, int(m),
+              0.0f, proj, int(m));
+}
+
+// TW (the type of omega) is the precision of the projection X W: double, or float for the single-precision route
+// (sgemm, ~2x the dgemm rate), whose arguments carry ~1e-7 relative error; cos/sin are evaluated in double.
+template <typename TX, typename TW, typename TO>
+void rffBlocks(const TX* x, size_t rows, size_t d, const TW* omega, size_t m, TO* out, size_t ld, double* colSum,
+               Centring cen) {
+  thread_local std::vector<TW> proj;
+  thread_local std::vector<TW> conv;
+  size_t chunk = std::max(kMinChunkRows, kChunkBytes / (sizeof(TW) * std::max<size_t>(m, 1)));
   chunk = std::min(chunk, rows);
   if (proj.size() < chunk * m) proj.resize(chunk * m);
   const double scale = 1.0 / std::sqrt(double(m));
   std::vector<double> partials;
+  std::vector<double> zeroPhase;
+  if (cen.phase == nullptr) {
+    zeroPhase.assign(m, 0.0);
+    cen.phase = zeroPhase.data();
+  }
   for (size_t r0 = 0; r0 < rows; r0 += chunk) {
     const size_t rb = std::min(chunk, rows - r0);
-    const double* xb;
-    if constexpr (sizeof(TX) == sizeof(double)) {
-      xb = x + r0 * d;
+    const TW* xb;
+    if (sizeof(TX) == sizeof(TW) && cen.center == nullptr) {
+      xb = reinterpret_cast<const TW*>(x + r0 * d);
     } else {
-      if (wide.size() < chunk * d) wide.resize(chunk * d);
+      if (conv.size() < chunk * d) conv.resize(chunk * d);
       const TX* src = x + r0 * d;
-      for (size_t i = 0; i < rb * d; i++) wide[i] = double(src[i]);
-      xb = wide.data();
+      if (cen.center == nullptr) {
+        for (size_t i = 0; i < rb * d; i++) conv[i] = TW(src[i]);
+      } else {
+        for (size_t r = 0; r < rb; r++) {
+          for (size_t k = 0; k < d; k++) conv[r * d + k] = TW(double(src[r * d + k]) - cen.center[k]);
+        }
+      }
+      xb = conv.data();
     }
     if (d > 0) {
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rb), int(m), int(d), 1.0, xb, int(d), omega, int(m),
-                  0.0, proj.data(), int(m));
+      project(xb, omega, rb, d, m, proj.data());
     } else {
-      std::fill(proj.begin(), proj.begin() + rb * m, 0.0);
+      std::fill(proj.begin(), proj.begin() + rb * m, TW(0));
     }
     TO* ob = out + r0 * ld;
     const int nt = trigThreads(rb * m);
     if (colSum != nullptr) partials.assign(size_t(nt) * 2 * m, 0.0);
     // Plain pointers: a thread_local named inside the lambda would be the other thread's (empty) instance.
-    const double* pj = proj.data();
+    const TW* pj = proj.data();
     double* ps = colSum != nullptr ? partials.data() : nullptr;
-    auto part = [pj, ps, rb, nt, m, scale, ob, ld](int t) {
+    auto part = [pj, &cen, ps, rb, nt, m, scale, ob, ld](int t) {
       const size_t a = rb * size_t(t) / size_t(nt), b = rb * size_t(t + 1) / size_t(nt);
-      cosSinRows(pj, a, b, m, scale, ob, ld, ps != nullptr ? ps + size_t(t) * 2 * m : nullptr);
+      cosSinRows(pj, cen, a, b, m, scale, ob, ld, ps != nullptr ? ps + size_t(t) * 2 * m : nullptr);
     };
     if (nt == 1) {
       part(0);
@@ -95,21 +137,36 @@ void rffBlocks(const TX* x, size_t rows, size_t d, const double* omega, size_t m
   }
 }
 
-template <typename TX>
-void rffOut(const Napi::CallbackInfo& info, const TX* x, size_t rows, size_t d, const double* omega, size_t m,
-            size_t ld, size_t off, double* colSum) {
+template <typename TX, typename TW>
+void rffOut(const Napi::CallbackInfo& info, const TX* x, size_t rows, size_t d, const TW* omega, size_t m,
+            size_t ld, size_t off, double* colSum, const Centring& cen) {
   const size_t need = (rows - 1) * ld + off + 2 * m;
   if (isFloat32(info[5])) {
     auto o = arrayArg<float>(info, 5, "rff", "out", need);
-    if (o.ok) rffBlocks(x, rows, d, omega, m, o.data + off, ld, colSum);
+    if (o.ok) rffBlocks(x, rows, d, omega, m, o.data + off, ld, colSum, cen);
   } else {
     auto o = arrayArg<double>(info, 5, "rff", "out", need);
-    if (o.ok) rffBlocks(x, rows, d, omega, m, o.data + off, ld, colSum);
+    if (o.ok) rffBlocks(x, rows, d, omega, m, o.data + off, ld, colSum, cen);
+  }
+}
+
+template <typename TW>
+void rffInput(const Napi::CallbackInfo& info, size_t rows, size_t d, const TW* omega, size_t m, size_t ld,
+              size_t off, double* colSum, const Centring& cen) {
+  const size_t nx = rows * d;
+  if (isFloat32(info[0])) {
+    auto x = arrayArg<float>(info, 0, "rff", "x", nx);
+    if (x.ok) rffOut(info, x.data, rows, d, omega, m, ld, off, colSum, cen);
+  } else {
+    auto x = arrayArg<double>(info, 0, "rff", "x", nx);
+    if (x.ok) rffOut(info, x.data, rows, d, omega, m, ld, off, colSum, cen);
   }
 }
 }  // namespace
 
-// rff(x, rows, d, omega, m, out[, ld, off[, colSum]]): x rows x d (f32|f64), omega d x m (f64); row r of the
+// rff(x, rows, d, omega, m, out[, ld, off[, colSum[, center, phase]]]): x rows x d (f32|f64), omega d x m (f64,
+// or f32 for the single-precision projection, which may be centred: center d (f64), phase = center^T W m (f64));
+// row r of the
 // features goes to out[r*ld + off .. r*ld + off + 2m) (f32|f64; ld defaults to 2m, off to 0); colSum (f64), when
 // given, gets each written value added at index off + j.
 Napi::Value Rff(const Napi::CallbackInfo& info) {
@@ -134,8 +191,6 @@ Napi::Value Rff(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (rows == 0 || m == 0) return env.Undefined();
-  auto omega = arrayArg<double>(info, 3, "rff", "omega", size_t(d) * size_t(m));
-  if (!omega.ok) return env.Undefined();
   double* colSum = nullptr;
   if (info.Length() > 8 && !info[8].IsUndefined() && !info[8].IsNull()) {
     auto cs = arrayArg<double>(info, 8, "rff", "colSum", size_t(off + 2 * m));
@@ -146,13 +201,29 @@ Napi::Value Rff(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "rff: argument out is missing").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  const size_t nx = size_t(rows) * size_t(d);
-  if (isFloat32(info[0])) {
-    auto x = arrayArg<float>(info, 0, "rff", "x", nx);
-    if (x.ok) rffOut(info, x.data, size_t(rows), size_t(d), omega.data, size_t(m), size_t(ld), size_t(off), colSum);
+  const size_t nw = size_t(d) * size_t(m);
+  Centring cen{nullptr, nullptr};
+  if (info.Length() > 10 && !info[9].IsUndefined() && !info[9].IsNull()) {
+    if (!isFloat32(info[3])) {
+      Napi::TypeError::New(env, "rff: center/phase apply to the float32 projection only").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    auto c = arrayArg<double>(info, 9, "rff", "center", size_t(d));
+    if (!c.ok) return env.Undefined();
+    auto ph = arrayArg<double>(info, 10, "rff", "phase", size_t(m));
+    if (!ph.ok) return env.Undefined();
+    cen = Centring{c.data, ph.data};
+  }
+  if (isFloat32(info[3])) {
+    auto omega = arrayArg<float>(info, 3, "rff", "omega", nw);
+    if (omega.ok) {
+      rffInput(info, size_t(rows), size_t(d), omega.data, size_t(m), size_t(ld), size_t(off), colSum, cen);
+    }
   } else {
-    auto x = arrayArg<double>(info, 0, "rff", "x", nx);
-    if (x.ok) rffOut(info, x.data, size_t(rows), size_t(d), omega.data, size_t(m), size_t(ld), size_t(off), colSum);
+    auto omega = arrayArg<double>(info, 3, "rff", "omega", nw);
+    if (omega.ok) {
+      rffInput(info, size_t(rows), size_t(d), omega.data, size_t(m), size_t(ld), size_t(off), colSum, cen);
+    }
   }
   return env.Undefined();
 }

@@ -21,4 +21,21 @@ void scaledCosSin(const double* proj, size_t count, double scale, float* cosOut,
   for (size_t i = 0; i < count; i++) sinOut[i] = float(scale * sin(proj[i]));
 }
 
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void scaledCosSin(const float* proj, const double* phase, size_t count, double scale, double* cosOut,
+                  double* sinOut) {
+#pragma omp simd
+  for (size_t i = 0; i < count; i++) cosOut[i] = scale * cos(double(proj[i]) + phase[i]);
+#pragma omp simd
+  for (size_t i = 0; i < count; i++) sinOut[i] = scale * sin(double(proj[i]) + phase[i]);
+}
+
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+void scaledCosSin(const float* proj, const double* phase, size_t count, double scale, float* cosOut, float* sinOut) {
+#pragma omp simd
+  for (size_t i = 0; i < count; i++) cosOut[i] = float(scale * cos(double(proj[i]) + phase[i]));
+#pragma omp simd
+  for (size_t i = 0; i < count; i++) sinOut[i] = float(scale * sin(double(proj[i]) + phase[i]));
+}
+
 }  // namespace spec_linalg

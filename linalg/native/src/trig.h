@@ -7,5 +7,10 @@ namespace spec_linalg {
 
 void scaledCosSin(const double* proj, size_t count, double scale, double* cosOut, double* sinOut);
 void scaledCosSin(const double* proj, size_t count, double scale, float* cosOut, float* sinOut);
+// Projections from the single-precision route, of centred rows: the argument is double(proj[i]) + phase[i]
+// (phase = c^T W in double), cos/sin evaluated in double.
+void scaledCosSin(const float* proj, const double* phase, size_t count, double scale, double* cosOut,
+                  double* sinOut);
+void scaledCosSin(const float* proj, const double* phase, size_t count, double scale, float* cosOut, float* sinOut);
 
 }  // namespace spec_linalg
