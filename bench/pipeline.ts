@@ -2,8 +2,9 @@
 // printed as ONE JSON object: per-stage wall time, the Gram stage's rate (n M^2 / t) next to the raw native SYRK
 // rate measured in the same run on the same shapes, their ratio, peak RSS, n, M, backend, threads, OpenBLAS core.
 //
-//   node dist/bench/pipeline.js [--n 20000] [--dx 768] [--dy 1024] [--rff 500] [--files 4] [--precision float64]
+//   node dist/bench/pipeline.js [--n 20000] [--dx 768] [--dy 1024] [--rff 1000] [--files 4] [--precision float64]
 //                               [--projection float64] [--block-rows 2048] [--runner direct] [--data DIR] [--imagenet]
+// The default is the feature shape of the ImageNet case (rff 1000 per side, M = 4000) on 20,000 rows (~15 s);
 // --imagenet = --n 1281167 --rff 1000 --files 64 (the ImageNet-train shape of issue 5). Data is generated once per
 // shape under .cache/bench-data/ (or --data) and reused.
 import "./openblas-env";
@@ -22,14 +23,15 @@ interface BenchOptions {
   rff: number;
   files: number;
   precision: "float64" | "float32";
-  projection: "float64" | "float32";
+  /** absent: the config's default */
+  projection?: "float64" | "float32";
   blockRows: number;
   runner: string;
   data?: string;
 }
 
 const parse = (argv: string[]): BenchOptions => {
-  const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 500, files: 4, precision: "float64", projection: "float64",
+  const o: BenchOptions = { n: 20000, dx: 768, dy: 1024, rff: 1000, files: 4, precision: "float64",
     blockRows: 2048,
     runner: "direct" };
   const num = (flag: string, v: string | undefined): number => {
@@ -95,8 +97,8 @@ const main = async (): Promise<void> => {
     "x.path": path.join(dataDir, "x"), "x.column": "embedding", "x.id_column": "id",
     "y.path": path.join(dataDir, "y"), "y.column": "embedding", "y.id_column": "id",
     "kernel.rff": o.rff, "kernel.sigma_x": "auto", "kernel.sigma_y": "auto", "modes": 10, "top": 50,
-    "compute.precision": o.precision, "compute.projection": o.projection,
-    "compute.block_rows": o.blockRows, "runner.type": o.runner,
+    "compute.precision": o.precision,
+    ...(o.projection ? { "compute.projection": o.projection } : {}), "compute.block_rows": o.blockRows, "runner.type": o.runner,
     "out": path.join(out, "run"),
   } });
   const loadStart = os.loadavg();
@@ -105,7 +107,7 @@ const main = async (): Promise<void> => {
   const wall = (Date.now() - t0) / 1000;
   const s = res.summary as { n: number; features: { M: number }; backend: Record<string, unknown>;
     timings: Record<string, number>; eigenvalues: { positive: number[]; negative: number[] };
-    kernel: { sigma_x: number; sigma_y: number };
+    kernel: { sigma_x: number; sigma_y: number; projection: string | null };
     diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; cholesky_eps: number } };
   const tm = s.timings;
   const M = s.features.M;
@@ -116,7 +118,7 @@ const main = async (): Promise<void> => {
   const result = {
     bench: "pipeline",
     n: s.n, dx: o.dx, dy: o.dy, rff: o.rff, M: M, files: o.files, runner: o.runner, precision: o.precision,
-    projection: o.projection, block_rows: o.blockRows,
+    projection: s.kernel.projection, block_rows: o.blockRows,
     backend: s.backend, openblas_coretype_env: process.env.OPENBLAS_CORETYPE ?? "(unset: detected)",
     threads: backendInfo(getBackend("auto")).threads ?? 1,
     seconds: {

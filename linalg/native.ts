@@ -25,6 +25,7 @@ interface Addon {
       colSum?: Float64Array, center?: Float64Array, phase?: Float64Array): void;
   config(): { config: string; corename: string; threads: number };
   setThreads(n: number): void;
+  willNeed(paths: string[]): void;
 }
 
 const ADDON_FILE = "spec_linalg.node";
@@ -213,5 +214,17 @@ const nativeConfig = (): { config: string; corename: string; threads: number } =
 
 const nativeSetThreads = (n: number): void => loadAddon().setThreads(n);
 
+/** Readahead hint for whole files (posix_fadvise WILLNEED, on a native thread); a no-op without the addon. */
+const nativeWillNeed = (paths: string[]): void => {
+  if (paths.length === 0) return;
+  let a: Addon;
+  try {
+    a = loadAddon();
+  } catch {
+    return;
+  }
+  a.willNeed(paths);
+};
+
 // Exported at the end so that uses inside this module bind the local constants (see the build notes).
-export { loadNativeBackend, tryLoadNativeBackend, nativeConfig, nativeSetThreads };
+export { loadNativeBackend, tryLoadNativeBackend, nativeConfig, nativeSetThreads, nativeWillNeed };

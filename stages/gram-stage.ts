@@ -13,6 +13,7 @@ import { JobSpec, META, META_KEY, tileKey } from "./job";
 import { f64ToBytes } from "./bytes";
 import { idBucketCount, idHash } from "./ids";
 import { PairedBuffer, PIECE_ROWS, RowSet, shardPieces, shardRowSet } from "./row-set";
+import { ShardLookahead } from "./lookahead";
 
 interface KeyedBytes {
   key: string;
@@ -115,6 +116,7 @@ class GramWorker {
   private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
   private readonly ids: IdBytes;
   private paired?: PairedBuffer;
+  private readonly lookahead = new ShardLookahead((s) => this.gramOfShard(s));
 
   constructor(private readonly job: JobSpec) {
     this.backend = getBackend(job.backend);
@@ -127,7 +129,12 @@ class GramWorker {
     this.phi = job.model.precision === "float32" ? new Float32Array(size) : new Float64Array(size);
   }
 
+  /** Takes a shard; its rows are added when the next shard arrives or at finish() (stages/lookahead.ts). */
   addShard(shard: ShardDesc): void {
+    this.lookahead.push(shard);
+  }
+
+  private gramOfShard(shard: ShardDesc): void {
     let read = 0;
     const t0 = now();
     for (const piece of shardPieces(shard, PIECE_ROWS)) {
@@ -181,6 +188,7 @@ class GramWorker {
    * bundle's ids in hash buckets ("ids:<b>") for the duplicate check.
    */
   finish(): KeyedBytes[] {
+    this.lookahead.flush();
     if (this.paired !== undefined && this.paired.size > 0) this.addRows(this.paired.drain());
     if (this.acc.n === 0) return [];
     const out: KeyedBytes[] = this.acc.toTiles(this.job.tile).map((t) => ({ key: tileKey(t.bi, t.bj),

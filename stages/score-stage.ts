@@ -14,6 +14,7 @@ import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
 import { JobSpec } from "./job";
 import { assembleV, modeNames } from "./solve-stage";
+import { ShardLookahead } from "./lookahead";
 import type { KeyedBytes } from "./gram-stage";
 
 interface Candidate {
@@ -106,6 +107,7 @@ class ScoreWorker {
   private partSeq = 0;
   private readonly timing = { rows: 0, score_seconds: 0, write_seconds: 0 };
   private readonly bundleTag = crypto.randomBytes(6).toString("hex");
+  private readonly lookahead = new ShardLookahead((s) => this.scoreOneShard(s));
 
   constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
     this.backend = getBackend(job.backend);
@@ -122,7 +124,12 @@ class ScoreWorker {
     this.top = this.modes.map(() => []);
   }
 
+  /** Takes a shard; it is scored when the next shard arrives or at finish() (stages/lookahead.ts). */
   scoreShard(shard: ShardDesc): void {
+    this.lookahead.push(shard);
+  }
+
+  private scoreOneShard(shard: ShardDesc): void {
     const t0 = Date.now();
     const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
     // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
@@ -230,6 +237,7 @@ class ScoreWorker {
 
   /** One element per mode: its key and the bundle's top-N candidates as JSON. */
   finish(): { key: string; value: string }[] {
+    this.lookahead.flush();
     this.flushPaired();
     // per-bundle timing for summary.json (workers cannot update driver state; files in the run's tmp dir can)
     const dir = path.join(this.job.tmpDir, "timings");

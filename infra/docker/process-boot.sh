@@ -13,4 +13,14 @@ BOOT="${SPEC_BEAM_BOOT:-$HOME_DIR/.cache/beam-boot/boot}"
 cd "$HOME_DIR"
 # nothing is staged with runner.staging image: the worker must not reach for the npm registry
 export npm_config_offline="${npm_config_offline:-true}" npm_config_update_notifier=false
-exec "$BOOT" "$@"
+# The boot program starts the Node worker as its child (npm exec -> sh -> node) and does not pass signals on: when
+# the runner stops this command (SIGTERM), stop the boot's whole process group, or the workers outlive the job.
+set -m
+"$BOOT" "$@" &
+BOOT_PID=$!
+trap 'kill -TERM -- "-$BOOT_PID" 2>/dev/null || true' TERM INT HUP
+status=0
+wait "$BOOT_PID" || status=$?
+# the boot may be gone while its children are not (e.g. it failed): stop them either way
+kill -TERM -- "-$BOOT_PID" 2>/dev/null || true
+exit "$status"

@@ -23,4 +23,7 @@ Napi::Value EighEnds(const Napi::CallbackInfo& info);
 // rff.cc
 Napi::Value Rff(const Napi::CallbackInfo& info);
 
+// prefetch.cc
+Napi::Value WillNeed(const Napi::CallbackInfo& info);
+
 }  // namespace spec_linalg
