@@ -48,6 +48,27 @@ const handle = async (op: string, bucket: string, name: string, a?: number, b?: 
       const out: GcsObject[] = files.map((f) => ({ name: f.name, size: Number(f.metadata.size) }));
       return out;
     }
+    case "readAll": {
+      const buf = (await file.download())[0];
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    case "copy": {
+      // a = unused; the destination travels as `data` (UTF-8 "bucket/name")
+      const dest = Buffer.from(data as Uint8Array).toString("utf8");
+      const cut = dest.indexOf("/");
+      await file.copy(storage().bucket(dest.slice(0, cut)).file(dest.slice(cut + 1)));
+      return true;
+    }
+    case "delete": {
+      try {
+        await file.delete();
+      } catch (e) {
+        // a = 1: a missing object is not an error
+        if (a === 1 && (e as { code?: unknown }).code === 404) return false;
+        throw e;
+      }
+      return true;
+    }
     case "write": {
       await file.save(Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength), {
         resumable: false,

@@ -58,4 +58,21 @@ const gcsWrite = (p: string, data: Uint8Array): void => {
   wrap(p, "write", () => call("write", loc.bucket, loc.name, undefined, undefined, data));
 };
 
-export { isGcsPath, splitGcsPath, gcsStat, gcsReadRange, gcsList, gcsWrite };
+const gcsReadAll = (p: string): Uint8Array => {
+  const loc = splitGcsPath(p);
+  return wrap(p, "read", () => call("readAll", loc.bucket, loc.name) as Uint8Array);
+};
+
+const gcsCopy = (from: string, to: string): void => {
+  const src = splitGcsPath(from);
+  const dst = splitGcsPath(to);
+  wrap(from, `copy to ${to}`, () => call("copy", src.bucket, src.name, undefined, undefined,
+    Buffer.from(`${dst.bucket}/${dst.name}`, "utf8")));
+};
+
+const gcsDelete = (p: string, opts: { ignoreMissing?: boolean } = {}): void => {
+  const loc = splitGcsPath(p);
+  wrap(p, "delete", () => call("delete", loc.bucket, loc.name, opts.ignoreMissing ? 1 : 0));
+};
+
+export { isGcsPath, splitGcsPath, gcsStat, gcsReadRange, gcsReadAll, gcsList, gcsWrite, gcsCopy, gcsDelete };

@@ -9,6 +9,9 @@ import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
+import { isGcsPath } from "../io/gcs";
+import { storeFile, storeJoin, storeList, storeMakeTemp, storePublish, storeReadText, storeRemove, storeRemoveAll,
+  storeRename, storeWrite } from "../io/run-store";
 import { Prng } from "../spec/prng";
 import { getBackend } from "../linalg/index";
 import { featureDims, SpecModel } from "../spec/model";
@@ -172,14 +175,14 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
 };
 
 /** by_id parts are written per bundle under unique names; give every run the part-NNNNN-of-NNNNN layout. */
-const nameScoreParts = (dir: string): string[] => {
-  if (!fs.existsSync(dir)) return [];
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort();
+const nameScoreParts = (tmpDir: string): string[] => {
+  const parts = () => storeList(tmpDir, "scores").filter((f) => f.endsWith(".parquet"));
+  const files = parts();
   const joined = files.filter((f) => f.startsWith("part-join-"));
   if (joined.length === 0) return files;
   const total = String(joined.length).padStart(5, "0");
-  joined.forEach((f, i) => fs.renameSync(path.join(dir, f), path.join(dir, `part-${String(i).padStart(5, "0")}-of-${total}.parquet`)));
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".parquet")).sort();
+  joined.forEach((f, i) => storeRename(tmpDir, `scores/${f}`, `scores/part-${String(i).padStart(5, "0")}-of-${total}.parquet`));
+  return parts();
 };
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
@@ -190,11 +193,6 @@ const packageVersion = (name: string): string => {
   } catch {
     return "unknown";
   }
-};
-
-const publish = (tmpDir: string, outDir: string): void => {
-  if (fs.existsSync(outDir)) fs.rmSync(outDir, { recursive: true, force: true });
-  fs.renameSync(tmpDir, outDir);
 };
 
 const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): Promise<CompareResult> => {
@@ -211,9 +209,8 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
     `M=${dims.M} features; sigma_x=${resolved.model.x.sigma.toFixed(4)} sigma_y=${resolved.model.y.sigma.toFixed(4)}`);
 
-  const outDir = path.resolve(cfg.out);
-  fs.mkdirSync(path.dirname(outDir), { recursive: true });
-  const tmpDir = fs.mkdtempSync(path.join(path.dirname(outDir), `.${path.basename(outDir)}.tmp-`));
+  const outDir = isGcsPath(cfg.out) ? cfg.out.replace(/\/+$/, "") : path.resolve(cfg.out);
+  const tmpDir = storeMakeTemp(outDir);
   try {
     const job: JobSpec = {
       model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
@@ -232,13 +229,19 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
         await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
       } catch (e) {
         // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
-        throw recordedFailure(tmpDir) ?? e;
+        let recorded: Error | undefined;
+        try {
+          recorded = recordedFailure(tmpDir);
+        } catch {
+          // the runner's error is still worth reporting
+        }
+        throw recorded ?? e;
       } finally {
         await runner.close();
       }
       if (runner.dryRun) {
         // the job request was printed; nothing ran, so there is nothing to publish
-        fs.rmSync(tmpDir, { recursive: true, force: true });
+        storeRemoveAll(tmpDir);
         return { outDir: outDir, summary: { dry_run: true }, dryRun: true };
       }
     }
@@ -246,45 +249,47 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
     t = Date.now();
     const summary = finalize(cfg, plan, resolved, tmpDir, timings);
     timings.finalize_seconds = (Date.now() - t) / 1000;
-    fs.writeFileSync(path.join(tmpDir, "summary.json"), JSON.stringify(summary, null, 2));
-    publish(tmpDir, outDir);
-    log(`[done] ${outDir} (report: ${path.join(outDir, "report.html")})`);
+    storeWrite(tmpDir, "summary.json", JSON.stringify(summary, null, 2));
+    storePublish(tmpDir, outDir);
+    log(`[done] ${outDir} (report: ${storeJoin(outDir, "report.html")})`);
     return { outDir: outDir, summary: summary };
   } catch (e) {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
+    try {
+      storeRemoveAll(tmpDir);
+    } catch {
+      // the run's own error matters more than a failed clean-up
+    }
     throw e;
   }
 };
 
 const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },
                   tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
-  const sol = readJson<SolutionJson>(path.join(tmpDir, "solution.json"));
-  fs.renameSync(path.join(tmpDir, "solution.json"), path.join(tmpDir, ".solution.json"));
-  const partFiles = nameScoreParts(path.join(tmpDir, "scores"));
+  const sol = JSON.parse(storeReadText(tmpDir, "solution.json")) as SolutionJson;
+  const partFiles = nameScoreParts(tmpDir);
   if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
     throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
   }
   const scoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
-  const timingDir = path.join(tmpDir, "timings");
-  for (const f of fs.existsSync(timingDir) ? fs.readdirSync(timingDir) : []) {
-    const t = readJson<typeof scoreTiming>(path.join(timingDir, f));
+  for (const f of storeList(tmpDir, "timings")) {
+    const t = JSON.parse(storeReadText(tmpDir, `timings/${f}`)) as typeof scoreTiming;
     scoreTiming.rows += t.rows;
     scoreTiming.score_seconds += t.score_seconds;
     scoreTiming.write_seconds += t.write_seconds;
   }
-  fs.rmSync(timingDir, { recursive: true, force: true });
+  storeRemove(tmpDir, "timings");
   if (scoreTiming.rows !== sol.n) throw new Error(`the score pass scored ${scoreTiming.rows} rows, the Gram pass ${sol.n}`);
   const tops: Record<string, Candidate[]> = {};
+  const topFiles = new Set(storeList(tmpDir, "top"));
   for (const m of sol.modes) {
-    const f = path.join(tmpDir, "top", `${m}.json`);
-    if (!fs.existsSync(f)) throw new Error(`the score pass produced no top samples for mode ${m}`);
-    tops[m] = readJson<Candidate[]>(f);
+    if (!topFiles.has(`${m}.json`)) throw new Error(`the score pass produced no top samples for mode ${m}`);
+    tops[m] = JSON.parse(storeReadText(tmpDir, `top/${m}.json`)) as Candidate[];
   }
-  fs.rmSync(path.join(tmpDir, "top"), { recursive: true, force: true });
-  fs.rmSync(path.join(tmpDir, ".solution.json"), { force: true });
+  storeRemove(tmpDir, "top");
+  storeRemove(tmpDir, "solution.json");
 
   // eigenvalues.parquet: rank +1..+k, -1..-k (and the full spectrum when it was computed)
-  writeParquet(path.join(tmpDir, "eigenvalues.parquet"), [
+  writeParquet(storeFile(tmpDir, "eigenvalues.parquet"), [
     { name: "mode", type: "string", values: sol.modes },
     { name: "side", type: "string", values: sol.modes.map((m) => (m[0] === "+" ? "x_minus_y" : "y_minus_x")) },
     { name: "rank", type: "int32", values: sol.modes.map((m) => Number(m.slice(1))) },
@@ -293,7 +298,7 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
   const metaCols = cfg.metadata_columns;
   const rows: { mode: string; rank: number; c: Candidate }[] = [];
   for (const m of sol.modes) tops[m].forEach((c, i) => rows.push({ mode: m, rank: i + 1, c: c }));
-  writeParquet(path.join(tmpDir, "top_samples.parquet"), [
+  writeParquet(storeFile(tmpDir, "top_samples.parquet"), [
     { name: "mode", type: "string", values: rows.map((r) => r.mode) },
     { name: "rank", type: "int32", values: rows.map((r) => r.rank) },
     { name: "id", type: "string", values: rows.map((r) => r.c.id) },
@@ -382,7 +387,7 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
     labelColumn: cfg.report.label_column,
     samplesShown: cfg.report.samples_shown,
   });
-  fs.writeFileSync(path.join(tmpDir, "report.html"), html);
+  storeWrite(tmpDir, "report.html", html);
   return summary;
 };
 

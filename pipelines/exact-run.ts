@@ -1,8 +1,6 @@
 // `--method exact`: the n x n oracle (spec/exact.ts) for small n, run on the driver. It reads every row into one
 // process by design, so it refuses n above EXACT_MAX_N. It writes the same intermediate files as the Beam job
 // (solution.json, scores part, top lists, timings) so that one finalize step produces the same outputs.
-import * as fs from "fs";
-import * as path from "path";
 import { getBackend, backendInfo } from "../linalg/index";
 import { exactSpec, kernelMatrix, ExactKernel } from "../spec/exact";
 import { specDiff } from "../spec/specdiff";
@@ -10,6 +8,7 @@ import type { SpecModel, SideModel } from "../spec/model";
 import { readShard, MetaValue } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
+import { storeFile, storeWrite } from "../io/run-store";
 import type { RunPlan } from "./plan";
 import { PlanError } from "./plan";
 import { modeNames, SolutionJson } from "../stages/solve-stage";
@@ -81,7 +80,7 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
     col_sum_check: 0,
     solve_seconds: (Date.now() - t0) / 1000,
   };
-  fs.writeFileSync(path.join(opts.tmpDir, "solution.json"), JSON.stringify(solution));
+  storeWrite(opts.tmpDir, "solution.json", JSON.stringify(solution));
   // scores: the eigenvector entries themselves
   const columns: OutputColumn[] = [
     { name: "id", type: "string", values: ids },
@@ -94,9 +93,7 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
   names.forEach((m, j) => {
     columns.push({ name: scoreColumn(m), type: "double", values: Float64Array.from({ length: n }, (_, i) => scoreOf(j, i)) });
   });
-  fs.mkdirSync(path.join(opts.tmpDir, "scores"), { recursive: true });
-  writeParquet(path.join(opts.tmpDir, "scores", "part-00000-of-00001.parquet"), columns);
-  fs.mkdirSync(path.join(opts.tmpDir, "top"), { recursive: true });
+  writeParquet(storeFile(opts.tmpDir, "scores/part-00000-of-00001.parquet"), columns);
   names.forEach((m, j) => {
     const order = Array.from({ length: n }, (_, i) => i)
       .sort((a, b) => scoreOf(j, b) - scoreOf(j, a) || a - b)
@@ -106,11 +103,9 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
       for (const c of opts.metadataColumns) md[c] = meta[c][i];
       return { id: ids[i], row: i, score: scoreOf(j, i), metadata: md };
     });
-    fs.writeFileSync(path.join(opts.tmpDir, "top", `${m}.json`), JSON.stringify(cands));
+    storeWrite(opts.tmpDir, `top/${m}.json`, JSON.stringify(cands));
   });
-  fs.mkdirSync(path.join(opts.tmpDir, "timings"), { recursive: true });
-  fs.writeFileSync(path.join(opts.tmpDir, "timings", "score-exact.json"),
-    JSON.stringify({ rows: n, score_seconds: 0, write_seconds: 0 }));
+  storeWrite(opts.tmpDir, "timings/score-exact.json", JSON.stringify({ rows: n, score_seconds: 0, write_seconds: 0 }));
 };
 
 export { runExact, EXACT_MAX_N };

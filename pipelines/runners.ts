@@ -103,10 +103,10 @@ const jobRunOptions = (cfg: SpecConfig): Omit<JobRunOptions, "endpoint"> => {
 
 const warnAboutOutputs = (cfg: SpecConfig, env: EnvironmentType): void => {
   const local = cfg.runner.type === "flink" && cfg.runner.flink_master === "[local]";
-  if (env === "LOOPBACK" || (env === "PROCESS" && local)) return;
+  if (env === "LOOPBACK" || (env === "PROCESS" && local) || cfg.out.startsWith("gs://")) return;
   process.stderr.write(`[runner] note: the workers write the job's results under ${path.dirname(path.resolve(cfg.out))} ` +
     "on their own filesystem; the run can only complete if that directory is storage shared with this machine at " +
-    "the same path (DOCKER containers get no such mount: see infra/README.md, 'Known gaps')\n");
+    "the same path: use --out gs://bucket/path for remote workers (see infra/README.md, 'Outputs')\n");
 };
 
 const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {

@@ -1,8 +1,6 @@
 // The score pass, per worker bundle: per-sample scores u = Phi V for the selected modes, one Parquet part file per
 // shard (id, row, metadata, one column per mode), and each mode's top-N samples kept per bundle so that only
 // N candidates per mode and bundle leave the worker.
-import * as path from "path";
-import * as fs from "fs";
 import * as crypto from "crypto";
 import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
 import { featurePair, FeaturePair, phiBlock } from "../spec/model";
@@ -12,6 +10,7 @@ import { PairedBuffer, PIECE_ROWS, RowSet, shardPieces, shardRowSet } from "./ro
 import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
+import { storeFile, storeWrite } from "../io/run-store";
 import { JobSpec } from "./job";
 import { assembleV, modeNames } from "./solve-stage";
 import { ShardLookahead } from "./lookahead";
@@ -213,10 +212,8 @@ class ScoreWorker {
       for (let i = 0; i < rows.rows; i++) col[i] = scores[i * K + j];
       columns.push({ name: scoreColumn(this.modes[j]), type: "double", values: col });
     }
-    const dir = path.join(this.job.tmpDir, "scores");
-    fs.mkdirSync(dir, { recursive: true });
     const tw = Number(process.hrtime.bigint()) / 1e9;
-    writeParquet(path.join(dir, name), columns);
+    writeParquet(storeFile(this.job.tmpDir, `scores/${name}`), columns);
     const t1 = Number(process.hrtime.bigint()) / 1e9;
     this.timing.score_seconds += tw - t0;
     this.timing.write_seconds += t1 - tw;
@@ -240,9 +237,7 @@ class ScoreWorker {
     this.lookahead.flush();
     this.flushPaired();
     // per-bundle timing for summary.json (workers cannot update driver state; files in the run's tmp dir can)
-    const dir = path.join(this.job.tmpDir, "timings");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `score-${this.bundleTag}.json`), JSON.stringify(this.timing));
+    storeWrite(this.job.tmpDir, `timings/score-${this.bundleTag}.json`, JSON.stringify(this.timing));
     return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
   }
 }
@@ -261,9 +256,7 @@ const topCombine = (n: number) => ({
 
 /** Writes one mode's final top list where the driver collects it. */
 const writeTop = (tmpDir: string, mode: string, json: string): void => {
-  const dir = path.join(tmpDir, "top");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${mode}.json`), json);
+  storeWrite(tmpDir, `top/${mode}.json`, json);
 };
 
 export { ScoreWorker, Candidate, topCombine, writeTop, scoreColumn, metaColumnType };

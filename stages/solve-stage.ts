@@ -1,8 +1,7 @@
 // The solve step, on one worker: assemble the summed tiles into C, solve the M x M eigenproblem, write
 // solution.json (eigenvalues, SPEC-diff, diagnostics) into the run's temporary directory, and hand the selected
 // eigenvectors on in chunks small enough for any runner's side-input channel.
-import * as fs from "fs";
-import * as path from "path";
+import { storeWrite } from "../io/run-store";
 import { getBackend, backendInfo, setThreads } from "../linalg/index";
 import { GramAccumulator, GramTile, covariance } from "../spec/gram";
 import { featureDims } from "../spec/model";
@@ -99,8 +98,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     col_sum_check: colSum.reduce((s, v) => s + v, 0),
     solve_seconds: Number(process.hrtime.bigint()) / 1e9 - t0,
   };
-  fs.mkdirSync(job.tmpDir, { recursive: true });
-  fs.writeFileSync(path.join(job.tmpDir, "solution.json"), JSON.stringify(solution, null, 2));
+  storeWrite(job.tmpDir, "solution.json", JSON.stringify(solution, null, 2));
   if (job.progress) {
     process.stderr.write(`[solve] M=${M} n=${n}: top eigenvalues ${solution.positive.slice(0, 3).map((v) => v.toFixed(4)).join(", ")}` +
       ` | bottom ${solution.negative.slice(0, 3).map((v) => v.toFixed(4)).join(", ")} (${solution.solve_seconds.toFixed(2)} s)\n`);

@@ -1,90 +1,31 @@
 // gs:// inputs and outputs through io/gcs.ts (synckit + @google-cloud/storage) against a local
-// fake-gcs-server, started here when its binary is on PATH or in ~/go/bin (install:
-// `go install github.com/fsouza/fake-gcs-server@latest`); skipped otherwise.
+// fake-gcs-server (test/gcs-fixture.ts).
 import assert from "node:assert/strict";
-import { spawn } from "child_process";
-import type { ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
 import * as path from "path";
 import { gcsList, gcsReadRange, gcsStat, gcsWrite } from "../io/gcs";
 import { writeNpy } from "../io/npy-write";
 import { writeParquet } from "../io/parquet-write";
 import { expandInputs } from "../io/paths";
 import { inspectSource, readRows } from "../io/source";
+import { fakeGcs } from "./gcs-fixture";
 import { assertThrowsNaming, makeTempDir, openDuckDb, queryRows, removeDir, sqlString } from "./io-helpers";
 
-const findServer = (): string | undefined => {
-  const dirs = (process.env.PATH ?? "").split(path.delimiter);
-  dirs.push(path.join(process.env.GOPATH ?? path.join(os.homedir(), "go"), "bin"));
-  for (const d of dirs) {
-    const p = path.join(d, "fake-gcs-server");
-    if (d && fs.existsSync(p)) return p;
-  }
-  return undefined;
-};
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-
-const waitFor = async (url: string, ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`fake-gcs-server did not answer at ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 describe("io/gcs: gs:// through a local fake-gcs-server", function () {
-  let server: ChildProcess | undefined;
   let dir = "";
-  let base = "";
   const bucket = "spec-beam-test";
 
   before(async function () {
-    const bin = findServer();
-    if (!bin) {
-      // `make test` installs the server (Makefile testdeps); a missing one there is a failure, not a skip
-      if (process.env.SPEC_BEAM_REQUIRE_SERVICES === "1") {
-        throw new Error("fake-gcs-server not found (go install github.com/fsouza/fake-gcs-server@v1.56.1)");
-      }
+    const gcs = await fakeGcs();
+    if (!gcs) {
       this.skip();
       return;
     }
     dir = makeTempDir("gcs");
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(bin, ["-scheme", "http", "-host", "127.0.0.1", "-port", String(port), "-backend", "memory", "-public-host", `127.0.0.1:${port}`], {
-      stdio: "ignore",
-    });
-    await waitFor(`${base}/storage/v1/b`, 15000);
-    // Read by the gcs worker thread when it starts (first gs:// call of this process).
-    process.env.STORAGE_EMULATOR_HOST = base;
-    const res = await fetch(`${base}/storage/v1/b?project=test`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: bucket }),
-    });
-    assert.equal(res.status, 200);
+    await gcs.bucket(bucket);
   });
 
   after(function () {
-    if (server && server.pid !== undefined) server.kill();
-    delete process.env.STORAGE_EMULATOR_HOST;
     if (dir) removeDir(dir);
   });
 
