@@ -102,6 +102,21 @@ const configSchema = z.strictObject({
   }).prefault({}),
   compute: compute.prefault({}),
   runner: runner.prefault({}),
+  /** `spec-beam align` only (spec-math.md section 6): learn a linear map W so that Y W matches X under SPEC-diff */
+  align: z.strictObject({
+    /** optimiser steps (minibatches) */
+    steps: z.number().int().min(1).max(1000000).default(300),
+    /** paired samples per minibatch (the reference uses 512) */
+    batch: z.number().int().min(8).max(65536).default(512),
+    /** Adam step size */
+    lr: positive("align.lr").default(0.01),
+    /** weight of ||W - I||_F^2, which keeps Y W close to Y */
+    reg: z.number().min(0).default(0.01),
+    /** rows loaded for training and evaluation (taken evenly from the shards) */
+    max_rows: z.number().int().min(16).default(50000),
+    /** rows held out (never trained on) to measure SPEC-diff before and after */
+    holdout: z.number().int().min(8).default(2000),
+  }).prefault({}),
 });
 
 type SpecConfig = z.output<typeof configSchema>;

@@ -1,14 +1,17 @@
-// The `spec-beam` command line: `compare` (flags or --config with --set overrides) and `demo`.
+// The `spec-beam` command line: `compare` (flags or --config with --set overrides), `align` and `demo`.
 // Exit code 0 on success; on bad input or a failed run, one clear message on stderr and a non-zero exit.
 import { ConfigError, resolveConfig } from "../configs/load";
 import { parseArgs, flagHelp, UsageError } from "./flags";
 import { runCompare } from "./compare";
 import { runDemo } from "./demo";
+import { runAlign } from "./align";
 
 const USAGE = `usage:
   spec-beam compare --x PATH --y PATH --out DIR [flags]
   spec-beam compare --config FILE [--set key.path=value ...] [flags]
   spec-beam demo [--out DIR] [--runner direct|flink]
+  spec-beam align --x PATH --y PATH --out DIR [--steps N] [--batch B] [--lr R] [--reg G] [--max-rows N]
+                  [--holdout N] [--seed S]   (learn W so that Y W matches X; writes W.npy + summary.json)
 
 compare flags:
 ${flagHelp()}
@@ -41,13 +44,17 @@ const main = async (argv: string[]): Promise<number> => {
     process.stdout.write(`${res.report}\n`);
     return 0;
   }
-  if (cmd !== "compare") throw new UsageError(`unknown command '${cmd}' (compare | demo)`);
+  if (cmd !== "compare" && cmd !== "align") throw new UsageError(`unknown command '${cmd}' (compare | align | demo)`);
   const args = parseArgs(argv.slice(1));
   if (args.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
+  if (cmd === "align") {
+    process.stdout.write(`${runAlign(cfg).outDir}\n`);
+    return 0;
+  }
   const res = await runCompare(cfg);
   if (!res.dryRun) process.stdout.write(`${res.outDir}\n`);
   return 0;

@@ -391,4 +391,4 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
   return summary;
 };
 
-export { runCompare, CompareResult, gramSigma };
+export { runCompare, CompareResult, gramSigma, headOfShard };

@@ -54,6 +54,12 @@ const FLAGS: Record<string, FlagDef> = {
     help: "float64 | float32 random-feature projection X W" },
   "threads": { paths: ["compute.threads"], kind: "number", help: "BLAS threads (0 = default)" },
   "shard-rows": { paths: ["compute.shard_rows"], kind: "number", help: "rows per shard for unchunked files" },
+  "steps": { paths: ["align.steps"], kind: "number", help: "align: optimiser steps" },
+  "batch": { paths: ["align.batch"], kind: "number", help: "align: paired samples per minibatch" },
+  "lr": { paths: ["align.lr"], kind: "number", help: "align: Adam step size" },
+  "reg": { paths: ["align.reg"], kind: "number", help: "align: weight of ||W - I||_F^2" },
+  "max-rows": { paths: ["align.max_rows"], kind: "number", help: "align: rows loaded (evenly from the shards)" },
+  "holdout": { paths: ["align.holdout"], kind: "number", help: "align: rows held out for evaluation" },
 };
 
 class UsageError extends Error {}
