@@ -118,6 +118,38 @@ const powerIteration = (backend: LinalgBackend, G: Float64Array, M: number,
 };
 
 /**
+ * The eigenvalue of largest |.| of Gamma_b and its right eigenvector without iterating: Gamma_b = D V^T V / b
+ * shares its nonzero eigenvalues with the symmetric b x b S = V D V^T / b = (Vx Vx^T - eta Vy Vy^T) / b, and
+ * S u = lambda u gives Gamma_b (D V^T u) = lambda (D V^T u). Power iteration stalls when the largest positive and
+ * negative eigenvalues have nearly equal magnitude, which is exactly where alignment drives the minibatch; this
+ * does not (one symmetric tridiagonal reduction, vectors for the two ends only).
+ */
+const extremeEigenpair = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number, dx: number,
+                          dy: number, eta = 1): PowerResult => {
+  const kx = backend.gemm(Vx, Vx, b, dx, b, false, true);
+  const ky = backend.gemm(Vy, Vy, b, dy, b, false, true);
+  const S = new Float64Array(b * b);
+  for (let i = 0; i < b * b; i++) S[i] = (kx[i] - eta * ky[i]) / b;
+  const r = backend.eighEnds(S, b, 1, 1);
+  const low = r.values[0];
+  const high = r.values[b - 1];
+  const col = Math.abs(high) >= Math.abs(low) ? 1 : 0;
+  const value = col === 1 ? high : low;
+  const M = dx + dy;
+  const v = new Float64Array(M);
+  for (let row = 0; row < b; row++) {
+    const u = r.vectors[row * 2 + col];
+    for (let j = 0; j < dx; j++) v[j] += Vx[row * dx + j] * u;
+    for (let j = 0; j < dy; j++) v[dx + j] -= eta * Vy[row * dy + j] * u;
+  }
+  let nn = 0;
+  for (let i = 0; i < M; i++) nn += v[i] * v[i];
+  const inv = 1 / Math.sqrt(nn);
+  for (let i = 0; i < M; i++) v[i] *= inv;
+  return { value: value, vector: v, iterations: 0, converged: true };
+};
+
+/**
  * d lambda / d Vy (b x dy) for the simple eigenvalue lambda of Gamma_b with right eigenvector v (length dx + dy),
  * through the left eigenvector w = D_eta^-1 v (see the header comment).
  */
@@ -154,14 +186,14 @@ export interface AlignStepResult {
  */
 const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W: Float64Array,
                                 b: number, dx: number, dyIn: number, dy: number,
-                                opts: PowerOptions & { eta?: number } = {}): AlignStepResult => {
+                                opts: PowerOptions & { eta?: number; solver?: "power" | "exact" } = {}): AlignStepResult => {
   const eta = opts.eta ?? 1;
   const nx = normalizeRows(X, b, dx);
   const Z = backend.gemm(Y, W, b, dyIn, dy);
   const ny = normalizeRows(Z, b, dy);
   const M = dx + dy;
-  const G = gammaMinibatch(backend, nx.v, ny.v, b, dx, dy, eta);
-  const p = powerIteration(backend, G, M, opts);
+  const p = opts.solver === "exact" ? extremeEigenpair(backend, nx.v, ny.v, b, dx, dy, eta)
+    : powerIteration(backend, gammaMinibatch(backend, nx.v, ny.v, b, dx, dy, eta), M, opts);
   const gVy = eigenvalueGradientVy(backend, nx.v, ny.v, b, dx, dy, p.vector, eta);
   const gZ = new Float64Array(b * dy);
   for (let r = 0; r < b; r++) {
@@ -174,4 +206,4 @@ const alignLinearStep = (backend: LinalgBackend, X: Float64Array, Y: Float64Arra
   return { lambda: p.value, vector: p.vector, gradW: gradW, iterations: p.iterations, converged: p.converged };
 };
 
-export { normalizeRows, gammaMinibatch, powerIteration, eigenvalueGradientVy, alignLinearStep };
+export { normalizeRows, gammaMinibatch, powerIteration, extremeEigenpair, eigenvalueGradientVy, alignLinearStep };

@@ -426,6 +426,15 @@ for (const bc of backendCases) {
       assert.ok(step.converged, "power iteration did not converge");
       const ref = lambdaW(W);
       assert.ok(Math.abs(step.lambda - ref) < 1e-10 * Math.abs(ref), `power iteration ${step.lambda} vs ${ref}`);
+      const exact = alignLinearStep(be(), xa, ya, W, b, dx, dyIn, dy, { solver: "exact" });
+      assert.ok(Math.abs(exact.lambda - ref) < 1e-12 * Math.abs(ref), `exact solver ${exact.lambda} vs ${ref}`);
+      let gDiff = 0;
+      let gNorm = 0;
+      for (let i = 0; i < W.length; i++) {
+        gDiff = Math.max(gDiff, Math.abs(exact.gradW[i] - step.gradW[i]));
+        gNorm = Math.max(gNorm, Math.abs(step.gradW[i]));
+      }
+      assert.ok(gDiff < 1e-8 * gNorm, `exact-solver gradient differs from the power-iteration one by ${gDiff}`);
       const warm = alignLinearStep(be(), xa, ya, W, b, dx, dyIn, dy, { tol: 1e-12, start: step.vector });
       assert.ok(warm.iterations <= 2 && step.iterations > 10, `warm start: ${warm.iterations} vs ${step.iterations}`);
 
