@@ -12,7 +12,7 @@ import { writeParquet } from "../io/parquet-write";
 import { isGcsPath } from "../io/gcs";
 import { storeFile, storeJoin, storeList, storeMakeTemp, storePublish, storeReadText, storeRemove, storeRemoveAll,
   storeRename, storeWrite } from "../io/run-store";
-import { Prng } from "../spec/prng";
+import { autoSigma } from "../spec/bandwidth";
 import { getBackend } from "../linalg/index";
 import { featureDims, SpecModel } from "../spec/model";
 import { compareGraph } from "../transforms/compare";
@@ -77,60 +77,10 @@ const sigmaSample = (plan: RunPlan, maxRows: number): { x: Float64Array; xRows: 
   return { x: xs.v, xRows: xs.rows, y: ys.v, yRows: ys.rows };
 };
 
-/**
- * autoSigma's rule (spec/bandwidth.ts: the same seeded subsample, all pairwise distances, median, sigma = median / 2)
- * with the distances taken from ONE Gram matrix of the sample by the linalg backend's GEMM,
- * ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b: the JS double loop over 1000 rows x 768..1024 dims took ~1-1.7 s per side of
- * the plan time. The squared distances differ from the direct sums by rounding only (~1e-15 relative at the
- * median, where distances are comparable to norms).
- */
+/** spec/bandwidth.ts autoSigma (sigma = median pairwise distance / 2) with the distances by the backend's GEMM. */
 const gramSigma = (backendChoice: SpecConfig["compute"]["backend"], x: Float64Array, rows: number, d: number,
-                   maxRows: number, seed: number): number => {
-  if (rows < 2) throw new RangeError(`autoSigma: need at least 2 rows to estimate a bandwidth, got ${rows}`);
-  if (x.length < rows * d) throw new RangeError(`autoSigma: input holds ${x.length} values, need ${rows} x ${d}`);
-  const take = Math.min(rows, maxRows);
-  const idx = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) idx[i] = i;
-  if (take < rows) {
-    const rng = new Prng(seed, "bandwidth");
-    for (let i = 0; i < take; i++) {
-      const j = i + rng.below(rows - i);
-      const t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-  }
-  const xs = new Float64Array(take * d);
-  for (let a = 0; a < take; a++) {
-    const ra = idx[a] * d;
-    for (let t = 0; t < d; t++) {
-      const v = x[ra + t];
-      if (!Number.isFinite(v)) throw new RangeError(`autoSigma: row ${idx[a]}, column ${t}: non-finite value ${v}`);
-      xs[a * d + t] = v;
-    }
-  }
-  const G = getBackend(backendChoice).gemm(xs, xs, take, d, take, false, true);
-  const dist = new Float64Array((take * (take - 1)) / 2);
-  let p = 0;
-  for (let a = 0; a < take; a++) {
-    const na = G[a * take + a];
-    for (let b = a + 1; b < take; b++) {
-      const sq = na + G[b * take + b] - 2 * G[a * take + b];
-      if (!Number.isFinite(sq)) {
-        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
-      }
-      dist[p++] = Math.sqrt(Math.max(0, sq));
-    }
-  }
-  dist.sort();
-  const h = dist.length >> 1;
-  const median = dist.length % 2 === 1 ? dist[h] : 0.5 * (dist[h - 1] + dist[h]);
-  if (!(median > 0)) {
-    throw new RangeError(`autoSigma: the median pairwise distance of ${take} sampled rows is 0 ` +
-      "(mostly duplicate vectors); set sigma explicitly");
-  }
-  return SIGMA_SCALE * median;
-};
+                   maxRows: number, seed: number): number =>
+  autoSigma(x, rows, d, { maxRows: maxRows, seed: seed, scale: SIGMA_SCALE, backend: getBackend(backendChoice) });
 
 /** The float32 projection's centring point: the column means of the plan-time sample (rows x d). */
 const columnMean = (v: Float64Array, rows: number, d: number): number[] => {

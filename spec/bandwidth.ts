@@ -7,7 +7,7 @@
 // sigma = median / 2 puts it at exp(-2) = 0.135, the regime of the reference notebook (top eigenvalues of C_XX and
 // C_YY 0.136 and 0.157, spec-math.md section 9); sigma = median gives exp(-1/2) = 0.61, a kernel so flat that one
 // mode absorbs most of the mass and the cluster modes SPEC looks for shrink. Pass scale to change it.
-import type { Vec } from "../linalg/backend";
+import type { LinalgBackend, Vec } from "../linalg/backend";
 import { Prng } from "./prng";
 
 export interface AutoSigmaOptions {
@@ -16,7 +16,56 @@ export interface AutoSigmaOptions {
   seed: number;
   /** sigma = scale * median distance; default 0.5 */
   scale?: number;
+  /**
+   * given: the distances come from ONE Gram matrix of the subsample by this backend's GEMM,
+   * ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b, instead of the direct sums (the JS double loop over 1000 rows x 768..1024
+   * dims took ~1-1.7 s); they differ by rounding only (~1e-15 relative at the median, where distances are
+   * comparable to norms)
+   */
+  backend?: LinalgBackend;
 }
+
+/** Pairwise distances among the rows idx[0..take) of x, in pair order (a < b), by GEMM. */
+const gemmDistances = (backend: LinalgBackend, x: Vec, d: number, idx: Uint32Array, take: number): Float64Array => {
+  const xs = new Float64Array(take * d);
+  for (let a = 0; a < take; a++) xs.set(x.subarray(idx[a] * d, (idx[a] + 1) * d), a * d);
+  const G = backend.gemm(xs, xs, take, d, take, false, true);
+  const dist = new Float64Array((take * (take - 1)) / 2);
+  let p = 0;
+  for (let a = 0; a < take; a++) {
+    const na = G[a * take + a];
+    for (let b = a + 1; b < take; b++) {
+      const sq = na + G[b * take + b] - 2 * G[a * take + b];
+      if (!Number.isFinite(sq)) {
+        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
+      }
+      dist[p++] = Math.sqrt(Math.max(0, sq));
+    }
+  }
+  return dist;
+};
+
+/** The same by direct sums of squared differences. */
+const directDistances = (x: Vec, d: number, idx: Uint32Array, take: number): Float64Array => {
+  const dist = new Float64Array((take * (take - 1)) / 2);
+  let p = 0;
+  for (let a = 0; a < take; a++) {
+    const ra = idx[a] * d;
+    for (let b = a + 1; b < take; b++) {
+      const rb = idx[b] * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = x[ra + t] - x[rb + t];
+        s += diff * diff;
+      }
+      if (!Number.isFinite(s)) {
+        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
+      }
+      dist[p++] = Math.sqrt(s);
+    }
+  }
+  return dist;
+};
 
 const DEFAULT_MAX_ROWS = 1000;
 const DEFAULT_SCALE = 0.5;
@@ -50,23 +99,7 @@ export const autoSigma = (x: Vec, rows: number, d: number, opts: AutoSigmaOption
       }
     }
   }
-  const dist = new Float64Array((take * (take - 1)) / 2);
-  let p = 0;
-  for (let a = 0; a < take; a++) {
-    const ra = idx[a] * d;
-    for (let b = a + 1; b < take; b++) {
-      const rb = idx[b] * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = x[ra + t] - x[rb + t];
-        s += diff * diff;
-      }
-      if (!Number.isFinite(s)) {
-        throw new RangeError(`autoSigma: the distance between rows ${idx[a]} and ${idx[b]} overflows`);
-      }
-      dist[p++] = Math.sqrt(s);
-    }
-  }
+  const dist = opts.backend ? gemmDistances(opts.backend, x, d, idx, take) : directDistances(x, d, idx, take);
   dist.sort();
   const h = dist.length >> 1;
   const median = dist.length % 2 === 1 ? dist[h] : 0.5 * (dist[h - 1] + dist[h]);
