@@ -97,6 +97,18 @@ const storeRemoveAll = (root: string): void => {
   fs.rmSync(root, { recursive: true, force: true });
 };
 
+/** --out as the run's root: gs:// paths without a trailing "/", local paths absolute. */
+const storeResolve = (out: string): string => (isGcsPath(out) ? out.replace(/\/+$/, "") : path.resolve(out));
+
+/** Best-effort removal of a failed run's temporary directory: the run's own error is what must propagate. */
+const storeDiscard = (tmp: string): void => {
+  try {
+    storeRemoveAll(tmp);
+  } catch {
+    // a failed clean-up must not hide the error that caused it
+  }
+};
+
 /** A fresh temporary run directory beside `out` (".<name>.tmp-XXXXXX"), created for local paths. */
 const storeMakeTemp = (out: string): string => {
   if (isGcsPath(out)) {
@@ -138,5 +150,5 @@ const storePublish = (tmp: string, out: string): void => {
   storeRemoveAll(tmp);
 };
 
-export { storeFile, storeWrite, storeReadText, storeList, storeRename, storeRemove, storeRemoveAll, storeMakeTemp, storePublish,
+export { storeDiscard, storeResolve, storeFile, storeWrite, storeReadText, storeList, storeRename, storeRemove, storeRemoveAll, storeMakeTemp, storePublish,
   join as storeJoin };

@@ -6,19 +6,17 @@
 // Training is sequential, so it runs on the driver: it reads up to align.max_rows paired rows, evenly from the
 // shards, and holds align.holdout of them out to measure SPEC-diff before and after on rows it never trained on.
 // Outputs (published like compare's, local or gs://): W.npy (float64, dY x dY; apply as Y W) and summary.json.
-import * as path from "path";
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
 import { planRun, PlanError, RunPlan } from "./plan";
 import { readShard } from "./shard-rows";
 import { headOfShard } from "./compare";
 import { readIdsFile } from "../io/source";
-import { isGcsPath } from "../io/gcs";
 import { npyBytes } from "../io/npy-write";
-import { storeMakeTemp, storePublish, storeRemoveAll, storeWrite } from "../io/run-store";
+import { storeDiscard, storeMakeTemp, storePublish, storeResolve, storeWrite } from "../io/run-store";
 import { getBackend, backendInfo } from "../linalg/index";
 import type { LinalgBackend } from "../linalg/backend";
-import { alignLinearStep, normalizeRows } from "../spec/align";
+import { alignLinearStep, extremeEigenpair, normalizeRows } from "../spec/align";
 import { Prng } from "../spec/prng";
 
 interface AlignResult {
@@ -30,8 +28,8 @@ interface Pairs {
   n: number;
   dx: number;
   dy: number;
-  x: Float32Array | Float64Array;
-  y: Float32Array | Float64Array;
+  x: Float64Array;
+  y: Float64Array;
 }
 
 /** Up to maxRows paired rows, the same number from the head of every shard (inputs are often sorted by class). */
@@ -40,55 +38,44 @@ const loadPairs = (plan: RunPlan, maxRows: number): Pairs => {
   const dx = plan.x.dim;
   const dy = plan.y.dim;
   const per = Math.ceil(Math.min(maxRows, plan.n) / plan.shards.length);
-  const xs: (Float32Array | Float64Array)[] = [];
-  const ys: (Float32Array | Float64Array)[] = [];
+  // rows taken from each shard, known before reading, so the rows go straight into one array per side
+  const takes: number[] = [];
   let n = 0;
   for (const shard of plan.shards) {
     const take = Math.min(per, shard.rows, maxRows - n);
     if (take <= 0) break;
-    const r = readShard(headOfShard(shard, take), plan.x.options, plan.y.options, readIdsFile);
-    xs.push(r.x as Float32Array | Float64Array);
-    ys.push(r.y as Float32Array | Float64Array);
-    n += r.rows;
+    takes.push(take);
+    n += take;
   }
   const x = new Float64Array(n * dx);
   const y = new Float64Array(n * dy);
   let at = 0;
-  for (let i = 0; i < xs.length; i++) {
-    x.set(xs[i], at * dx);
-    y.set(ys[i], at * dy);
-    at += xs[i].length / dx;
-  }
+  takes.forEach((take, s) => {
+    const r = readShard(headOfShard(plan.shards[s], take), plan.x.options, plan.y.options, readIdsFile);
+    x.set(r.x, at * dx);
+    y.set(r.y, at * dy);
+    at += take;
+  });
   return { n: n, dx: dx, dy: dy, x: x, y: y };
 };
 
 /** Rows idx of a row-major matrix with d columns, as float64. */
-const gather = (a: Float32Array | Float64Array, idx: Int32Array | number[], d: number): Float64Array => {
+const gather = (a: Float64Array, idx: Int32Array | number[], d: number): Float64Array => {
   const out = new Float64Array(idx.length * d);
   for (let i = 0; i < idx.length; i++) out.set(a.subarray(idx[i] * d, (idx[i] + 1) * d), i * d);
   return out;
 };
 
 /**
- * SPEC-diff of X against Y W on the held-out rows, exactly: the extreme eigenvalues of the b x b
- * Lambda = (Vx Vx^T - Vz Vz^T) / b with Vz the rows of Y W, both row-normalised (cosine kernel).
+ * SPEC-diff of X against Y W on the held-out rows, exactly: the extreme eigenvalues of Gamma on all b rows, i.e. of
+ * the b x b (Vx Vx^T - Vz Vz^T) / b with Vz the rows of Y W, both row-normalised (cosine kernel).
  */
 const holdoutDiff = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W: Float64Array, b: number,
                      dx: number, dy: number): { two_sided: number; top: number; bottom: number } => {
   const vx = normalizeRows(X, b, dx).v;
   const vz = normalizeRows(backend.gemm(Y, W, b, dy, dy), b, dy).v;
-  const kx = backend.gemm(vx, vx, b, dx, b, false, true);
-  const kz = backend.gemm(vz, vz, b, dy, b, false, true);
-  const L = new Float64Array(b * b);
-  for (let i = 0; i < b * b; i++) L[i] = (kx[i] - kz[i]) / b;
-  const values = backend.eigh(L, b).values;
-  let top = -Infinity;
-  let bottom = Infinity;
-  for (const v of values) {
-    top = Math.max(top, v);
-    bottom = Math.min(bottom, v);
-  }
-  return { two_sided: Math.max(top, -bottom), top: top, bottom: bottom };
+  const e = extremeEigenpair(backend, vx, vz, b, dx, dy);
+  return { two_sided: Math.max(e.high, -e.low), top: e.high, bottom: e.low };
 };
 
 const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResult => {
@@ -173,7 +160,7 @@ const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResu
   const after = holdoutDiff(backend, Xh, Yh, W, a.holdout, dx, dy);
   log(`[align] held-out SPEC-diff after ${after.two_sided.toFixed(4)} (before ${before.two_sided.toFixed(4)})`);
 
-  const outDir = isGcsPath(cfg.out) ? cfg.out.replace(/\/+$/, "") : path.resolve(cfg.out);
+  const outDir = storeResolve(cfg.out);
   const tmp = storeMakeTemp(outDir);
   try {
     const summary: Record<string, unknown> = {
@@ -199,11 +186,7 @@ const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResu
     log(`[done] ${outDir}`);
     return { outDir: outDir, summary: summary };
   } catch (e) {
-    try {
-      storeRemoveAll(tmp);
-    } catch {
-      // the run's own error matters more than a failed clean-up
-    }
+    storeDiscard(tmp);
     throw e;
   }
 };

@@ -9,9 +9,8 @@ import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
-import { isGcsPath } from "../io/gcs";
-import { storeFile, storeJoin, storeList, storeMakeTemp, storePublish, storeReadText, storeRemove, storeRemoveAll,
-  storeRename, storeWrite } from "../io/run-store";
+import { storeDiscard, storeFile, storeJoin, storeList, storeMakeTemp, storePublish, storeReadText, storeRemove,
+  storeRemoveAll, storeRename, storeResolve, storeWrite } from "../io/run-store";
 import { autoSigma } from "../spec/bandwidth";
 import { getBackend } from "../linalg/index";
 import { featureDims, SpecModel } from "../spec/model";
@@ -159,7 +158,7 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
     `M=${dims.M} features; sigma_x=${resolved.model.x.sigma.toFixed(4)} sigma_y=${resolved.model.y.sigma.toFixed(4)}`);
 
-  const outDir = isGcsPath(cfg.out) ? cfg.out.replace(/\/+$/, "") : path.resolve(cfg.out);
+  const outDir = storeResolve(cfg.out);
   const tmpDir = storeMakeTemp(outDir);
   try {
     const job: JobSpec = {
@@ -204,11 +203,7 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
     log(`[done] ${outDir} (report: ${storeJoin(outDir, "report.html")})`);
     return { outDir: outDir, summary: summary };
   } catch (e) {
-    try {
-      storeRemoveAll(tmpDir);
-    } catch {
-      // the run's own error matters more than a failed clean-up
-    }
+    storeDiscard(tmpDir);
     throw e;
   }
 };

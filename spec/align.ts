@@ -118,14 +118,15 @@ const powerIteration = (backend: LinalgBackend, G: Float64Array, M: number,
 };
 
 /**
- * The eigenvalue of largest |.| of Gamma_b and its right eigenvector without iterating: Gamma_b = D V^T V / b
+ * The eigenvalue of largest |.| of Gamma_b and its right eigenvector without iterating (with the smallest and
+ * largest eigenvalues, low and high): Gamma_b = D V^T V / b
  * shares its nonzero eigenvalues with the symmetric b x b S = V D V^T / b = (Vx Vx^T - eta Vy Vy^T) / b, and
  * S u = lambda u gives Gamma_b (D V^T u) = lambda (D V^T u). Power iteration stalls when the largest positive and
  * negative eigenvalues have nearly equal magnitude, which is exactly where alignment drives the minibatch; this
  * does not (one symmetric tridiagonal reduction, vectors for the two ends only).
  */
 const extremeEigenpair = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64Array, b: number, dx: number,
-                          dy: number, eta = 1): PowerResult => {
+                          dy: number, eta = 1): PowerResult & { low: number; high: number } => {
   const kx = backend.gemm(Vx, Vx, b, dx, b, false, true);
   const ky = backend.gemm(Vy, Vy, b, dy, b, false, true);
   const S = new Float64Array(b * b);
@@ -146,7 +147,7 @@ const extremeEigenpair = (backend: LinalgBackend, Vx: Float64Array, Vy: Float64A
   for (let i = 0; i < M; i++) nn += v[i] * v[i];
   const inv = 1 / Math.sqrt(nn);
   for (let i = 0; i < M; i++) v[i] *= inv;
-  return { value: value, vector: v, iterations: 0, converged: true };
+  return { value: value, vector: v, iterations: 0, converged: true, low: low, high: high };
 };
 
 /**
