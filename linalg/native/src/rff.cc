@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <thread>
+#include <type_traits>
 #include <vector>
 #include "args.h"
 #include "ops.h"
@@ -83,8 +84,9 @@ void rffBlocks(const TX* x, size_t rows, size_t d, const TW* omega, size_t m, TO
   if (proj.size() < chunk * m) proj.resize(chunk * m);
   const double scale = 1.0 / std::sqrt(double(m));
   std::vector<double> partials;
+  // only the float32 route reads the phase (uncentred: zero); the float64 route needs none
   std::vector<double> zeroPhase;
-  if (cen.phase == nullptr) {
+  if (std::is_same<TW, float>::value && cen.phase == nullptr) {
     zeroPhase.assign(m, 0.0);
     cen.phase = zeroPhase.data();
   }
