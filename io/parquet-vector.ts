@@ -8,7 +8,8 @@ import type { ColumnMetaData } from "./hyparquet";
 import { PageCursor } from "./parquet-pages";
 import type { Page } from "./parquet-pages";
 import type { VectorColumn } from "./parquet-footer";
-import { bitWidthOf, decodeHybrid, isConstantRuns } from "./rle";
+import { bitWidthOf, decodeHybrid, isConstantRuns, runHeader } from "./rle";
+import type { RunCursor } from "./rle";
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -150,21 +151,14 @@ const readDictionary = (page: Page, col: VectorColumn): FloatArray => {
  * decoding: writers store a row as "one 0, a run of dim - 1 ones", a few bytes per row.
  */
 const wholeRows = (bytes: Uint8Array, start: number, end: number, n: number, dim: number): boolean => {
-  let p = start;
+  const cur: RunCursor = { p: start };
   let pos = 0;
   while (pos < n) {
-    if (p >= end) return false;
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[p++];
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
+    if (cur.p >= end) return false;
+    const header = runHeader(bytes, cur);
     if (header % 2 === 0) {
       const len = Math.min(header / 2, n - pos);
-      const v = bytes[p++];
+      const v = bytes[cur.p++];
       const phase = pos % dim;
       if (v === 0) {
         if (dim !== 1 && !(len === 1 && phase === 0)) return false;
@@ -178,10 +172,10 @@ const wholeRows = (bytes: Uint8Array, start: number, end: number, n: number, dim
       const groups = (header - 1) / 2;
       const stop = Math.min(n, pos + groups * 8);
       for (let q = 0; pos < stop; q++, pos++) {
-        const bit = (bytes[p + (q >>> 3)] >>> (q & 7)) & 1;
+        const bit = (bytes[cur.p + (q >>> 3)] >>> (q & 7)) & 1;
         if (bit !== (pos % dim === 0 ? 0 : 1)) return false;
       }
-      p += groups;
+      cur.p += groups;
     }
   }
   return pos === n;

@@ -6,28 +6,47 @@ type IntArray = Uint8Array | Uint16Array | Uint32Array;
 
 const bitWidthOf = (maxValue: number): number => (maxValue === 0 ? 0 : 32 - Math.clz32(maxValue));
 
+/** A read position in hybrid-encoded bytes, moved on by the readers below. */
+interface RunCursor {
+  p: number;
+}
+
+/**
+ * The ULEB128 header of the run at cur.p (cur.p moves past it): even = an RLE run of header / 2 copies of one
+ * value, odd = (header - 1) / 2 bit-packed groups of 8 values.
+ */
+const runHeader = (bytes: Uint8Array, cur: RunCursor): number => {
+  let header = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[cur.p++];
+    header += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return header;
+    shift += 7;
+  }
+};
+
+/** The repeated value of an RLE run, little-endian in valueBytes bytes at cur.p (cur.p moves past it). */
+const runValue = (bytes: Uint8Array, cur: RunCursor, valueBytes: number): number => {
+  let value = 0;
+  for (let i = 0; i < valueBytes; i++) value += bytes[cur.p + i] * 2 ** (8 * i);
+  cur.p += valueBytes;
+  return value;
+};
+
 // Returns the position after the last byte consumed.
 const decodeHybrid = (
   bytes: Uint8Array, start: number, end: number, bitWidth: number, count: number, out: IntArray,
 ): number => {
-  let p = start;
+  const cur: RunCursor = { p: start };
   let n = 0;
   const valueBytes = (bitWidth + 7) >>> 3;
   while (n < count) {
-    if (p >= end) throw new Error(`RLE data ends after ${n} of ${count} values`);
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[p++];
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
+    if (cur.p >= end) throw new Error(`RLE data ends after ${n} of ${count} values`);
+    const header = runHeader(bytes, cur);
     if (header % 2 === 0) {
       const runLength = header / 2;
-      let value = 0;
-      for (let i = 0; i < valueBytes; i++) value += bytes[p + i] * 2 ** (8 * i);
-      p += valueBytes;
+      const value = runValue(bytes, cur, valueBytes);
       const stop = Math.min(count, n + runLength);
       out.fill(value, n, stop);
       n = stop;
@@ -42,7 +61,7 @@ const decodeHybrid = (
         const mask = (1 << bitWidth) - 1;
         let acc = 0;
         let accBits = 0;
-        let q = p;
+        let q = cur.p;
         for (let i = n; i < stop; i++) {
           while (accBits < bitWidth) {
             acc |= bytes[q++] << accBits;
@@ -56,7 +75,7 @@ const decodeHybrid = (
         const scale = 2 ** bitWidth;
         let acc = 0;
         let accBits = 0;
-        let q = p;
+        let q = cur.p;
         for (let i = n; i < stop; i++) {
           while (accBits < bitWidth) {
             acc += bytes[q++] * 2 ** accBits;
@@ -67,38 +86,28 @@ const decodeHybrid = (
           accBits -= bitWidth;
         }
       }
-      p += runBytes;
+      cur.p += runBytes;
       n = stop;
     }
   }
-  return p;
+  return cur.p;
 };
 
 // True when the first `count` values are all `value` and encoded as RLE runs only: the usual
 // definition levels of a column without nulls, recognised without decoding millions of entries.
 const isConstantRuns = (bytes: Uint8Array, start: number, end: number, bitWidth: number, count: number, value: number): boolean => {
-  let p = start;
+  const cur: RunCursor = { p: start };
   let n = 0;
   const valueBytes = (bitWidth + 7) >>> 3;
   while (n < count) {
-    if (p >= end) return false;
-    let header = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[p++];
-      header += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
+    if (cur.p >= end) return false;
+    const header = runHeader(bytes, cur);
     if (header % 2 === 1) return false;
-    let v = 0;
-    for (let i = 0; i < valueBytes; i++) v += bytes[p + i] * 2 ** (8 * i);
-    p += valueBytes;
-    if (v !== value) return false;
+    if (runValue(bytes, cur, valueBytes) !== value) return false;
     n += header / 2;
   }
   return true;
 };
 
-export { bitWidthOf, decodeHybrid, isConstantRuns };
-export type { IntArray };
+export { bitWidthOf, decodeHybrid, isConstantRuns, runHeader };
+export type { IntArray, RunCursor };
