@@ -8,9 +8,8 @@
 // Outputs (published like compare's, local or gs://): W.npy (float64, dY x dY; apply as Y W) and summary.json.
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
-import { planRun, PlanError, RunPlan } from "./plan";
+import { headOfShard, planRun, PlanError, RunPlan } from "./plan";
 import { readShard } from "./shard-rows";
-import { headOfShard } from "./compare";
 import { readIdsFile } from "../io/source";
 import { npyBytes } from "../io/npy-write";
 import { storeDiscard, storeMakeTemp, storePublish, storeResolve, storeWrite } from "../io/run-store";

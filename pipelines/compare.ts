@@ -5,7 +5,7 @@ import * as path from "path";
 import * as beam from "apache-beam";
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
-import { planRun, RunPlan, ShardDesc, Slice } from "./plan";
+import { headOfShard, planRun, RunPlan, ShardDesc } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
@@ -34,23 +34,6 @@ const SHARDS_SAMPLED_FOR_SIGMA = 20;
 /** sigma = SIGMA_SCALE * median pairwise distance: autoSigma's default scale (spec/bandwidth.ts explains 1/2) */
 const SIGMA_SCALE = 0.5;
 const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see spec/prng.ts";
-
-/** The first `rows` rows of a shard (for the bandwidth sample): trims the X and Y slices alike. */
-const headOfShard = (shard: ShardDesc, rows: number): ShardDesc => {
-  const trim = (slices: Slice[]): Slice[] => {
-    const out: Slice[] = [];
-    let left = rows;
-    for (const s of slices) {
-      if (left <= 0) break;
-      out.push({ path: s.path, start: s.start, count: Math.min(s.count, left) });
-      left -= s.count;
-    }
-    return out;
-  };
-  const r = Math.min(rows, shard.rows);
-  return { index: shard.index, total: shard.total, globalStart: shard.globalStart, rows: r, x: trim(shard.x),
-    y: shard.y === null ? null : trim(shard.y) };
-};
 
 /** Rows for the median heuristic, spread over up to 20 evenly spaced shards (inputs are often sorted by class). */
 const sampleSide = (shards: ShardDesc[], opts: RunPlan["x"]["options"], maxRows: number): { v: Float64Array; rows: number } => {
@@ -336,4 +319,4 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
   return summary;
 };
 
-export { runCompare, CompareResult, gramSigma, headOfShard };
+export { runCompare, CompareResult, gramSigma };

@@ -161,4 +161,21 @@ const planById = (cfg: SpecConfig, x: SidePlan, y: SidePlan, sameTable: boolean)
     shards: soloShards(x, cfg.compute.shard_rows), yShards: soloShards(y, cfg.compute.shard_rows) };
 };
 
-export { planRun, PlanError, ShardDesc, Slice, SourceOptions, RunPlan, SidePlan };
+/** The first `rows` rows of a shard (samples: bandwidth, centring, align): trims the X and Y slices alike. */
+const headOfShard = (shard: ShardDesc, rows: number): ShardDesc => {
+  const trim = (slices: Slice[]): Slice[] => {
+    const out: Slice[] = [];
+    let left = rows;
+    for (const s of slices) {
+      if (left <= 0) break;
+      out.push({ path: s.path, start: s.start, count: Math.min(s.count, left) });
+      left -= s.count;
+    }
+    return out;
+  };
+  const r = Math.min(rows, shard.rows);
+  return { index: shard.index, total: shard.total, globalStart: shard.globalStart, rows: r, x: trim(shard.x),
+    y: shard.y === null ? null : trim(shard.y) };
+};
+
+export { headOfShard, planRun, PlanError, ShardDesc, Slice, SourceOptions, RunPlan, SidePlan };
