@@ -11,6 +11,9 @@ import { configHash } from "../configs/load";
 import { headOfShard, planRun, PlanError, RunPlan } from "./plan";
 import { readShard } from "./shard-rows";
 import { readIdsFile } from "../io/source";
+import { InputError } from "../io/errors";
+import { shardRowSet } from "../stages/row-set";
+import { ZeroVectorError } from "../spec/features";
 import { npyBytes } from "../io/npy-write";
 import { storeDiscard, storeMakeTemp, storePublish, storeResolve, storeWrite } from "../io/run-store";
 import { getBackend, backendInfo } from "../linalg/index";
@@ -50,7 +53,21 @@ const loadPairs = (plan: RunPlan, maxRows: number): Pairs => {
   const y = new Float64Array(n * dy);
   let at = 0;
   takes.forEach((take, s) => {
-    const r = readShard(headOfShard(plan.shards[s], take), plan.x.options, plan.y.options, readIdsFile);
+    const head = headOfShard(plan.shards[s], take);
+    const r = readShard(head, plan.x.options, plan.y.options, readIdsFile);
+    const set = shardRowSet(r, head.x[0].path, head.y ? head.y[0].path : head.x[0].path);
+    // the cosine kernel needs a / ||a||: a zero row is bad input, named here rather than deep in a minibatch
+    for (const side of ["x", "y"] as const) {
+      const v = side === "x" ? r.x : r.y;
+      const d = side === "x" ? dx : dy;
+      for (let i = 0; i < take; i++) {
+        let ss = 0;
+        for (let j = 0; j < d; j++) ss += v[i * d + j] * v[i * d + j];
+        if (ss === 0) {
+          throw new InputError(set.where(side, i), `embedding ${side}: ${new ZeroVectorError(i).reason}`);
+        }
+      }
+    }
     x.set(r.x, at * dx);
     y.set(r.y, at * dy);
     at += take;

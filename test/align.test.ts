@@ -82,6 +82,17 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
     assert.deepEqual(fs.readFileSync(path.join(a.outDir, "W.npy")), fs.readFileSync(path.join(b.outDir, "W.npy")));
   });
 
+  it("a zero vector (cosine kernel) stops the run naming the file and row, and publishes nothing", () => {
+    const d = distorted(1500);
+    d.y.fill(0, 40 * D, 41 * D);
+    const zf = path.join(dir, "y-zero.npy");
+    writeNpy(zf, d.y, 1500, D);
+    const out = path.join(dir, "zero");
+    assert.throws(() => runAlign(resolveConfig({ flags: flags({ "y.path": zf, out: out }) }), { progress: false }),
+      (e: Error) => e.name === "InputError" && /y-zero\.npy: global row 40/.test(e.message) && /zero vector/.test(e.message));
+    assert.ok(!fs.existsSync(out));
+  });
+
   it("the CLI refuses too few rows for holdout + batch, naming both, and publishes nothing", async () => {
     const out = path.join(dir, "small");
     await assert.rejects(main(["align", "--x", xf, "--y", yf, "--out", out, "--holdout", "1450", "--batch", "128"]),
