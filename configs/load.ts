@@ -84,13 +84,18 @@ const resolveConfig = (opts: { file?: string; sets?: string[]; flags?: Json }): 
   return cfg;
 };
 
-/** A stable hash of the resolved config (FNV-1a 64 over canonical JSON), recorded in summary.json. */
+/**
+ * A stable hash of the resolved config (FNV-1a 64 over canonical JSON), recorded in summary.json. `overwrite` is
+ * left out: it says what may happen to the previous result, not what is computed.
+ */
 const configHash = (cfg: unknown): string => {
   const canon = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.keys(v as Json).sort().map((k) => [k, canon((v as Json)[k])]))
       : v;
-  const text = JSON.stringify(canon(cfg));
+  const top = cfg && typeof cfg === "object" && !Array.isArray(cfg)
+    ? Object.fromEntries(Object.entries(cfg as Json).filter((e) => e[0] !== "overwrite")) : cfg;
+  const text = JSON.stringify(canon(top));
   let h = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;
   const mask = (1n << 64n) - 1n;

@@ -92,6 +92,8 @@ const configSchema = z.strictObject({
   top: z.number().int().min(1).max(100000).default(50),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
   out: z.string().min(1, "out must not be empty"),
+  /** replace the spec-beam run already at `out` (anything else there is always refused) */
+  overwrite: z.boolean().default(false),
   name: z.string().default("spec-beam run"),
   report: z.strictObject({
     /** metadata column holding image URIs or data: URIs drawn in report.html */

@@ -11,3 +11,17 @@ class InputError extends Error {
 }
 
 export { InputError };
+
+// A --out that must not be written (not ours, in use by another run, unwritable): refused before any work, as a
+// user error (exit 2), naming the path and why.
+class OutError extends Error {
+  readonly out: string;
+
+  constructor(out: string, detail: string) {
+    super(`--out ${out}: ${detail}`);
+    this.name = "OutError";
+    this.out = out;
+  }
+}
+
+export { OutError };

@@ -52,6 +52,20 @@ const handle = async (op: string, bucket: string, name: string, a?: number, b?: 
       const buf = (await file.download())[0];
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
+    case "readGen": {
+      // the bytes of exactly the generation reported: a newer write in between cannot mix in
+      const gen = String((await file.getMetadata())[0].generation ?? "");
+      const buf = (await storage().bucket(bucket).file(name, { generation: Number(gen) }).download())[0];
+      return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), generation: gen };
+    }
+    case "writeIf": {
+      // a = ifGenerationMatch (0: the object must not exist); answers the new generation
+      const body = data as Uint8Array;
+      await file.save(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+        resumable: false, preconditionOpts: { ifGenerationMatch: a as number },
+      });
+      return String((await file.getMetadata())[0].generation ?? "");
+    }
     case "copy": {
       // a = unused; the destination travels as `data` (UTF-8 "bucket/name")
       const dest = Buffer.from(data as Uint8Array).toString("utf8");
@@ -61,7 +75,8 @@ const handle = async (op: string, bucket: string, name: string, a?: number, b?: 
     }
     case "delete": {
       try {
-        await file.delete();
+        // b = ifGenerationMatch when given: delete only the generation that was read
+        await file.delete(b !== undefined ? { ifGenerationMatch: b } : {});
       } catch (e) {
         // a = 1: a missing object is not an error
         if (a === 1 && (e as { code?: unknown }).code === 404) return false;

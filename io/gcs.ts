@@ -70,9 +70,41 @@ const gcsCopy = (from: string, to: string): void => {
     Buffer.from(`${dst.bucket}/${dst.name}`, "utf8")));
 };
 
-const gcsDelete = (p: string, opts: { ignoreMissing?: boolean } = {}): void => {
+const gcsDelete = (p: string, opts: { ignoreMissing?: boolean; ifGeneration?: string } = {}): void => {
   const loc = splitGcsPath(p);
-  wrap(p, "delete", () => call("delete", loc.bucket, loc.name, opts.ignoreMissing ? 1 : 0));
+  const gen = opts.ifGeneration !== undefined ? Number(opts.ifGeneration) : undefined;
+  wrap(p, "delete", () => call("delete", loc.bucket, loc.name, opts.ignoreMissing ? 1 : 0, gen));
 };
 
-export { isGcsPath, splitGcsPath, gcsStat, gcsReadRange, gcsReadAll, gcsList, gcsWrite, gcsCopy, gcsDelete };
+const isStatus = (e: unknown, code: number): boolean => new RegExp(`\\(code ${code}\\)`).test((e as Error).message);
+
+/**
+ * Writes p only if its generation is still `ifGeneration` ("0": only if p does not exist): the compare-and-swap
+ * that locks and run pointers rest on. Answers the new generation, or undefined when the precondition failed.
+ */
+const gcsWriteIf = (p: string, data: Uint8Array, ifGeneration: string): string | undefined => {
+  const loc = splitGcsPath(p);
+  try {
+    return call("writeIf", loc.bucket, loc.name, Number(ifGeneration), undefined, data) as string;
+  } catch (e) {
+    if (isStatus(e, 412)) return undefined;
+    return wrap(p, "conditional write", () => {
+      throw e;
+    });
+  }
+};
+
+/** The object's bytes with their generation, or undefined when there is no such object. */
+const gcsReadGen = (p: string): { bytes: Uint8Array; generation: string } | undefined => {
+  const loc = splitGcsPath(p);
+  try {
+    return call("readGen", loc.bucket, loc.name) as { bytes: Uint8Array; generation: string };
+  } catch (e) {
+    if (isStatus(e, 404)) return undefined;
+    return wrap(p, "read", () => {
+      throw e;
+    });
+  }
+};
+
+export { isGcsPath, splitGcsPath, gcsStat, gcsReadRange, gcsReadAll, gcsList, gcsWrite, gcsCopy, gcsDelete, gcsWriteIf, gcsReadGen };

@@ -5,7 +5,6 @@
 // a "directory" is a name prefix: nothing needs creating, and listing a directory lists the names under it.
 import * as fs from "fs";
 import * as path from "path";
-import * as crypto from "crypto";
 import { gcsCopy, gcsDelete, gcsList, gcsReadAll, gcsWrite, isGcsPath, splitGcsPath } from "./gcs";
 
 const join = (root: string, rel: string): string =>
@@ -97,58 +96,4 @@ const storeRemoveAll = (root: string): void => {
   fs.rmSync(root, { recursive: true, force: true });
 };
 
-/** --out as the run's root: gs:// paths without a trailing "/", local paths absolute. */
-const storeResolve = (out: string): string => (isGcsPath(out) ? out.replace(/\/+$/, "") : path.resolve(out));
-
-/** Best-effort removal of a failed run's temporary directory: the run's own error is what must propagate. */
-const storeDiscard = (tmp: string): void => {
-  try {
-    storeRemoveAll(tmp);
-  } catch {
-    // a failed clean-up must not hide the error that caused it
-  }
-};
-
-/** A fresh temporary run directory beside `out` (".<name>.tmp-XXXXXX"), created for local paths. */
-const storeMakeTemp = (out: string): string => {
-  if (isGcsPath(out)) {
-    const base = out.replace(/\/+$/, "");
-    const cut = base.lastIndexOf("/");
-    const parent = base.slice(0, cut);
-    const name = base.slice(cut + 1);
-    if (!name || parent === "gs:/") throw new Error(`--out ${out}: give gs://bucket/path/to/run, not a bucket alone`);
-    return `${parent}/.${name}.tmp-${crypto.randomBytes(6).toString("hex")}`;
-  }
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  return fs.mkdtempSync(path.join(path.dirname(out), `.${path.basename(out)}.tmp-`));
-};
-
-/**
- * Moves the complete temporary run directory to `out`, replacing what was there. Local: one rename (atomic).
- * gs:// has no rename: the old objects are deleted, every object is copied with summary.json LAST (its presence
- * marks a complete run), then the temporary objects are deleted; a failure part way removes what was copied.
- */
-const storePublish = (tmp: string, out: string): void => {
-  if (!isGcsPath(out)) {
-    if (fs.existsSync(out)) fs.rmSync(out, { recursive: true, force: true });
-    fs.renameSync(tmp, out);
-    return;
-  }
-  const names = listAll(tmp);
-  const ordered = names.filter((n) => n !== "summary.json").concat(names.filter((n) => n === "summary.json"));
-  storeRemoveAll(out);
-  const copied: string[] = [];
-  try {
-    for (const n of ordered) {
-      gcsCopy(join(tmp, n), join(out, n));
-      copied.push(n);
-    }
-  } catch (e) {
-    for (const n of copied) gcsDelete(join(out, n), { ignoreMissing: true });
-    throw e;
-  }
-  storeRemoveAll(tmp);
-};
-
-export { storeDiscard, storeResolve, storeFile, storeWrite, storeReadText, storeList, storeRename, storeRemove, storeRemoveAll, storeMakeTemp, storePublish,
-  join as storeJoin };
+export { storeFile, storeWrite, storeReadText, storeList, storeRename, storeRemove, storeRemoveAll, join as storeJoin };

@@ -26,6 +26,7 @@ interface Addon {
   config(): { config: string; corename: string; threads: number };
   setThreads(n: number): void;
   willNeed(paths: string[]): void;
+  renameFlags(from: string, to: string, exchange: boolean): number;
 }
 
 const ADDON_FILE = "spec_linalg.node";
@@ -226,5 +227,19 @@ const nativeWillNeed = (paths: string[]): void => {
   a.willNeed(paths);
 };
 
+/**
+ * renameat2 with RENAME_EXCHANGE (exchange) or RENAME_NOREPLACE: 0 on success, else the errno; ENOSYS when the
+ * addon is not built (callers fall back to plain renames).
+ */
+const nativeRename = (from: string, to: string, exchange: boolean): number => {
+  let a: Addon;
+  try {
+    a = loadAddon();
+  } catch {
+    return 38; // ENOSYS
+  }
+  return a.renameFlags(from, to, exchange);
+};
+
 // Exported at the end so that uses inside this module bind the local constants (see the build notes).
-export { loadNativeBackend, tryLoadNativeBackend, nativeConfig, nativeSetThreads, nativeWillNeed };
+export { loadNativeBackend, tryLoadNativeBackend, nativeConfig, nativeSetThreads, nativeWillNeed, nativeRename };

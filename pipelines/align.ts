@@ -15,7 +15,9 @@ import { InputError } from "../io/errors";
 import { shardRowSet } from "../stages/row-set";
 import { ZeroVectorError } from "../spec/features";
 import { npyBytes } from "../io/npy-write";
-import { storeDiscard, storeMakeTemp, storePublish, storeResolve, storeWrite } from "../io/run-store";
+import { storeWrite } from "../io/run-store";
+import { openRunSession, RunSession } from "../io/run-session";
+import { withSignalCleanup } from "./run-signals";
 import { getBackend, backendInfo } from "../linalg/index";
 import type { LinalgBackend } from "../linalg/backend";
 import { alignLinearStep, extremeEigenpair, normalizeRows } from "../spec/align";
@@ -94,11 +96,23 @@ const holdoutDiff = (backend: LinalgBackend, X: Float64Array, Y: Float64Array, W
   return { two_sided: Math.max(e.high, -e.low), top: e.high, bottom: e.low };
 };
 
-const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResult => {
+const runAlign = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): Promise<AlignResult> => {
   const progress = opts.progress ?? true;
   const log = (s: string) => {
     if (progress) process.stderr.write(`${s}\n`);
   };
+  // --out is checked and locked before any work, as in compare
+  const inputs = [cfg.x.path, cfg.y?.path, cfg.x.ids_file, cfg.y?.ids_file].filter((p): p is string => typeof p === "string");
+  const session = openRunSession({ out: cfg.out, inputs: inputs, overwrite: cfg.overwrite, command: "align", log: log });
+  try {
+    return await withSignalCleanup(session, () => alignAndPublish(cfg, session, log, progress));
+  } finally {
+    session.abort();
+  }
+};
+
+const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: string) => void,
+                               progress: boolean): Promise<AlignResult> => {
   const a = cfg.align;
   const t0 = Date.now();
   const plan = planRun(cfg);
@@ -138,6 +152,8 @@ const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResu
   const trajectory: { step: number; lambda: number; loss: number }[] = [];
   const tTrain = Date.now();
   for (let step = 1; step <= a.steps; step++) {
+    // a turn for the event loop now and then, so that SIGINT/SIGTERM are handled mid-training
+    if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
     const idx = new Int32Array(a.batch);
     // a minibatch without repeats: a partial Fisher-Yates over the training rows
     for (let i = 0; i < a.batch; i++) {
@@ -176,9 +192,8 @@ const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResu
   const after = holdoutDiff(backend, Xh, Yh, W, a.holdout, dx, dy);
   log(`[align] held-out SPEC-diff after ${after.two_sided.toFixed(4)} (before ${before.two_sided.toFixed(4)})`);
 
-  const outDir = storeResolve(cfg.out);
-  const tmp = storeMakeTemp(outDir);
-  try {
+  const tmp = session.work;
+  {
     const summary: Record<string, unknown> = {
       command: "align",
       config: cfg,
@@ -198,12 +213,9 @@ const runAlign = (cfg: SpecConfig, opts: { progress?: boolean } = {}): AlignResu
     };
     storeWrite(tmp, "W.npy", npyBytes(W, dy, dy));
     storeWrite(tmp, "summary.json", JSON.stringify(summary, null, 2));
-    storePublish(tmp, outDir);
+    const outDir = session.commit();
     log(`[done] ${outDir}`);
     return { outDir: outDir, summary: summary };
-  } catch (e) {
-    storeDiscard(tmp);
-    throw e;
   }
 };
 

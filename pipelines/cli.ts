@@ -52,7 +52,7 @@ const main = async (argv: string[]): Promise<number> => {
   }
   const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
   if (cmd === "align") {
-    process.stdout.write(`${runAlign(cfg).outDir}\n`);
+    process.stdout.write(`${(await runAlign(cfg)).outDir}\n`);
     return 0;
   }
   const res = await runCompare(cfg);
@@ -66,7 +66,7 @@ const cli = (): void => {
     (e: unknown) => {
       const err = e as Error;
       const known = err instanceof UsageError || err instanceof ConfigError || err.name === "InputError" ||
-        err.name === "PlanError";
+        err.name === "PlanError" || err.name === "OutError";
       process.stderr.write(`spec-beam: error: ${known ? err.message : (err.stack ?? String(err))}\n`);
       process.exit(known ? 2 : 1);
     },

@@ -9,8 +9,10 @@ import { headOfShard, planRun, RunPlan, ShardDesc } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
-import { storeDiscard, storeFile, storeJoin, storeList, storeMakeTemp, storePublish, storeReadText, storeRemove,
-  storeRemoveAll, storeRename, storeResolve, storeWrite } from "../io/run-store";
+import { storeFile, storeJoin, storeList, storeReadText, storeRemove, storeRename, storeWrite } from "../io/run-store";
+import { openRunSession, RunSession } from "../io/run-session";
+import { faultPoint } from "../io/fault";
+import { withSignalCleanup } from "./run-signals";
 import { autoSigma } from "../spec/bandwidth";
 import { getBackend } from "../linalg/index";
 import { featureDims, SpecModel } from "../spec/model";
@@ -132,6 +134,22 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   const log = (s: string) => {
     if (progress) process.stderr.write(`${s}\n`);
   };
+  // --out is checked and locked before any work: a refused or busy --out costs nothing
+  const session = openRunSession({ out: cfg.out, inputs: runInputs(cfg), overwrite: cfg.overwrite,
+    command: "compare", log: log });
+  try {
+    return await withSignalCleanup(session, () => computeAndPublish(cfg, session, log, progress));
+  } finally {
+    session.abort();
+  }
+};
+
+/** Every path the run reads: --out may be none of them, nor contain or sit inside one. */
+const runInputs = (cfg: SpecConfig): string[] =>
+  [cfg.x.path, cfg.y?.path, cfg.x.ids_file, cfg.y?.ids_file].filter((p): p is string => typeof p === "string");
+
+const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: string) => void,
+                                 progress: boolean): Promise<CompareResult> => {
   const timings: Record<string, number> = {};
   let t = Date.now();
   const plan = planRun(cfg);
@@ -140,55 +158,49 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   const dims = featureDims(resolved.model);
   log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
     `M=${dims.M} features; sigma_x=${resolved.model.x.sigma.toFixed(4)} sigma_y=${resolved.model.y.sigma.toFixed(4)}`);
-
-  const outDir = storeResolve(cfg.out);
-  const tmpDir = storeMakeTemp(outDir);
-  try {
-    const job: JobSpec = {
-      model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
-      threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
-      method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
-      shards: plan.shards.length, progress: progress, idSource: cfg.x.path, xSource: cfg.x.path,
-      ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,
-    };
-    t = Date.now();
-    if (cfg.method === "exact") {
-      runExact(plan, resolved.model, { backend: cfg.compute.backend, k: cfg.modes, top: cfg.top,
-        metadataColumns: cfg.metadata_columns, tmpDir: tmpDir });
-    } else {
-      const runner = await makeRunner(cfg);
+  faultPoint("plan");
+  const tmpDir = session.work;
+  const job: JobSpec = {
+    model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
+    threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
+    method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
+    shards: plan.shards.length, progress: progress, idSource: cfg.x.path, xSource: cfg.x.path,
+    ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,
+  };
+  t = Date.now();
+  if (cfg.method === "exact") {
+    runExact(plan, resolved.model, { backend: cfg.compute.backend, k: cfg.modes, top: cfg.top,
+      metadataColumns: cfg.metadata_columns, tmpDir: tmpDir });
+  } else {
+    const runner = await makeRunner(cfg);
+    try {
+      await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
+    } catch (e) {
+      // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
+      let recorded: Error | undefined;
       try {
-        await runner.run((root: beam.Root) => compareGraph(root, job, plan.shards, plan.yShards));
-      } catch (e) {
-        // a worker's own error (bad input named by file and row) beats the runner's "job FAILED"
-        let recorded: Error | undefined;
-        try {
-          recorded = recordedFailure(tmpDir);
-        } catch {
-          // the runner's error is still worth reporting
-        }
-        throw recorded ?? e;
-      } finally {
-        await runner.close();
+        recorded = recordedFailure(tmpDir);
+      } catch {
+        // the runner's error is still worth reporting
       }
-      if (runner.dryRun) {
-        // the job request was printed; nothing ran, so there is nothing to publish
-        storeRemoveAll(tmpDir);
-        return { outDir: outDir, summary: { dry_run: true }, dryRun: true };
-      }
+      throw recorded ?? e;
+    } finally {
+      await runner.close();
     }
-    timings.pipeline_seconds = (Date.now() - t) / 1000;
-    t = Date.now();
-    const summary = finalize(cfg, plan, resolved, tmpDir, timings);
-    timings.finalize_seconds = (Date.now() - t) / 1000;
-    storeWrite(tmpDir, "summary.json", JSON.stringify(summary, null, 2));
-    storePublish(tmpDir, outDir);
-    log(`[done] ${outDir} (report: ${storeJoin(outDir, "report.html")})`);
-    return { outDir: outDir, summary: summary };
-  } catch (e) {
-    storeDiscard(tmpDir);
-    throw e;
+    if (runner.dryRun) {
+      // the job request was printed; nothing ran, so there is nothing to publish
+      return { outDir: session.out, summary: { dry_run: true }, dryRun: true };
+    }
   }
+  timings.pipeline_seconds = (Date.now() - t) / 1000;
+  t = Date.now();
+  const summary = finalize(cfg, plan, resolved, tmpDir, timings);
+  timings.finalize_seconds = (Date.now() - t) / 1000;
+  storeWrite(tmpDir, "summary.json", JSON.stringify(summary, null, 2));
+  faultPoint("finalize");
+  const published = session.commit();
+  log(`[done] ${published} (report: ${storeJoin(published, "report.html")})`);
+  return { outDir: published, summary: summary };
 };
 
 const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },

@@ -32,6 +32,7 @@ const FLAGS: Record<string, FlagDef> = {
   "top": { paths: ["top"], kind: "number", help: "top samples listed per mode" },
   "seed": { paths: ["seed"], kind: "number", help: "seed of the random features" },
   "out": { paths: ["out"], kind: "string", help: "output directory (published only when the run succeeds)" },
+  "overwrite": { paths: ["overwrite"], kind: "bool", help: "replace the spec-beam run already at --out" },
   "name": { paths: ["name"], kind: "string", help: "a title for the report" },
   "image-column": { paths: ["report.image_column"], kind: "string", help: "metadata column with image URIs" },
   "label-column": { paths: ["report.label_column"], kind: "string", help: "metadata column with labels" },

@@ -57,9 +57,9 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
   const flags = (extra: Record<string, unknown>) => ({ "x.path": xf, "y.path": yf, "align.steps": 300,
     "align.batch": 128, "align.lr": 0.02, "align.reg": 0, "align.holdout": 300, "seed": 4, ...extra });
 
-  it("learns W that shrinks SPEC-diff on held-out rows, and writes W.npy + summary.json", () => {
+  it("learns W that shrinks SPEC-diff on held-out rows, and writes W.npy + summary.json", async () => {
     const out = path.join(dir, "run");
-    const res = runAlign(resolveConfig({ flags: flags({ out: out }) }), { progress: false });
+    const res = await runAlign(resolveConfig({ flags: flags({ out: out }) }), { progress: false });
     const s = res.summary as { heldout_spec_diff: { before: { two_sided: number }; after: { two_sided: number } };
       rows: { train: number; holdout: number }; trajectory: { step: number; loss: number }[] };
     const before = s.heldout_spec_diff.before.two_sided;
@@ -76,19 +76,19 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes(".tmp-")), []);
   });
 
-  it("same seed, same W", () => {
-    const a = runAlign(resolveConfig({ flags: flags({ out: path.join(dir, "a"), "align.steps": 20 }) }), { progress: false });
-    const b = runAlign(resolveConfig({ flags: flags({ out: path.join(dir, "b"), "align.steps": 20 }) }), { progress: false });
+  it("same seed, same W", async () => {
+    const a = await runAlign(resolveConfig({ flags: flags({ out: path.join(dir, "a"), "align.steps": 20 }) }), { progress: false });
+    const b = await runAlign(resolveConfig({ flags: flags({ out: path.join(dir, "b"), "align.steps": 20 }) }), { progress: false });
     assert.deepEqual(fs.readFileSync(path.join(a.outDir, "W.npy")), fs.readFileSync(path.join(b.outDir, "W.npy")));
   });
 
-  it("a zero vector (cosine kernel) stops the run naming the file and row, and publishes nothing", () => {
+  it("a zero vector (cosine kernel) stops the run naming the file and row, and publishes nothing", async () => {
     const d = distorted(1500);
     d.y.fill(0, 40 * D, 41 * D);
     const zf = path.join(dir, "y-zero.npy");
     writeNpy(zf, d.y, 1500, D);
     const out = path.join(dir, "zero");
-    assert.throws(() => runAlign(resolveConfig({ flags: flags({ "y.path": zf, out: out }) }), { progress: false }),
+    await assert.rejects(runAlign(resolveConfig({ flags: flags({ "y.path": zf, out: out }) }), { progress: false }),
       (e: Error) => e.name === "InputError" && /y-zero\.npy: global row 40/.test(e.message) && /zero vector/.test(e.message));
     assert.ok(!fs.existsSync(out));
   });

@@ -71,12 +71,13 @@ const runQuiet = async (flags: Record<string, unknown>): Promise<RunOutcome> => 
   }
 };
 
-/** Nothing that looks like a result: no output directory and no leftover temporary directory beside it. */
+/** Nothing that looks like a result: no output directory and nothing of the run beside it. */
 const nothingPublished = (out: string): boolean => {
   if (fs.existsSync(out)) return false;
   const dir = path.dirname(out);
   if (!fs.existsSync(dir)) return true;
-  return !fs.readdirSync(dir).some((f) => f.startsWith(`.${path.basename(out)}.tmp-`));
+  // nor a temporary directory, lock or aside copy beside it
+  return !fs.readdirSync(dir).some((f) => f.startsWith(`.${path.basename(out)}.`));
 };
 
 export { plantedTable, writeTableParquet, runQuiet, nothingPublished, Table, noise };

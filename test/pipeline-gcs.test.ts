@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { gcsList, gcsReadAll, gcsWrite } from "../io/gcs";
+import { publishedRoot } from "../io/run-session";
 import { fakeGcs } from "./gcs-fixture";
 import { makeTempDir, openDuckDb, queryRows, removeDir, sqlString, Connection } from "./io-helpers";
 import { plantedTable, runQuiet, writeTableParquet } from "./pipeline-fixtures";
@@ -43,13 +44,21 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
   });
 
   it("publishes the whole output contract under the prefix, leaves no temporary objects, equals a local run", async () => {
-    const out = `gs://${BUCKET}/runs/first`;
-    const r = await runQuiet(flags({ out: out }));
+    const first = `gs://${BUCKET}/runs/first`;
+    const r = await runQuiet(flags({ out: first }));
     if (r.error) throw r.error;
+    // the pointer names the run's prefix, which holds the whole output contract and nothing else
+    const out = publishedRoot(first) as string;
+    assert.equal(r.result?.outDir, out);
+    const id = out.slice(first.length + 1);
+    assert.match(id, /^\d+-[0-9a-f]{8}-[0-9a-z]+-[0-9a-f]{6}$/);
     const names = objects("runs/");
-    assert.deepEqual(names, ["runs/first/eigenvalues.parquet", "runs/first/report.html",
-      "runs/first/scores/part-00000-of-00003.parquet", "runs/first/scores/part-00001-of-00003.parquet",
-      "runs/first/scores/part-00002-of-00003.parquet", "runs/first/summary.json", "runs/first/top_samples.parquet"]);
+    assert.deepEqual(names, ["eigenvalues.parquet", "report.html", "scores/part-00000-of-00003.parquet",
+      "scores/part-00001-of-00003.parquet", "scores/part-00002-of-00003.parquet", "summary.json",
+      "top_samples.parquet"].map((f) => `runs/first/${id}/${f}`).concat(["runs/first/_SPEC_BEAM_RUN"]));
+    const pointer = JSON.parse(Buffer.from(gcsReadAll(`${first}/_SPEC_BEAM_RUN`)).toString("utf8"));
+    assert.equal(pointer.root, out);
+    assert.equal(pointer.files.length, 7);
     const local = path.join(dir, "local-run");
     const l = await runQuiet(flags({ out: local }));
     if (l.error) throw l.error;
@@ -68,15 +77,33 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
     }
   });
 
-  it("a second run to the same prefix replaces the first completely", async () => {
+  it("a second run replaces the first only with --overwrite, and then completely", async () => {
     const out = `gs://${BUCKET}/runs/again`;
-    gcsWrite(`${out}/stale-from-an-old-run.txt`, Buffer.from("old"));
-    const r = await runQuiet(flags({ out: out, modes: 1 }));
-    if (r.error) throw r.error;
+    const a = await runQuiet(flags({ out: out, modes: 2 }));
+    if (a.error) throw a.error;
+    const refused = await runQuiet(flags({ out: out, modes: 1 }));
+    assert.ok(refused.error);
+    assert.equal(refused.error.name, "OutError");
+    assert.match(refused.error.message, /holds a spec-beam compare run .*--overwrite/);
+    assert.equal(publishedRoot(out), a.result?.outDir);
+    const b = await runQuiet(flags({ out: out, modes: 1, overwrite: true }));
+    if (b.error) throw b.error;
+    const root = b.result?.outDir as string;
+    assert.equal(publishedRoot(out), root);
     const names = objects("runs/again/");
-    assert.ok(!names.includes("runs/again/stale-from-an-old-run.txt"), names.join(", "));
-    assert.ok(names.includes("runs/again/summary.json"));
-    assert.ok(!objects("runs/").some((n) => n.includes(".tmp-")), "temporary objects left");
+    assert.ok(names.every((n) => n === "runs/again/_SPEC_BEAM_RUN" || `gs://${BUCKET}/${n}`.startsWith(`${root}/`)),
+      names.join(", "));
+    const summary = JSON.parse(Buffer.from(gcsReadAll(`${root}/summary.json`)).toString("utf8"));
+    assert.equal(summary.modes, 1);
+  });
+
+  it("refuses a prefix holding objects spec-beam did not write, and leaves them", async () => {
+    const out = `gs://${BUCKET}/runs/theirs`;
+    gcsWrite(`${out}/notes.txt`, Buffer.from("someone else's"));
+    const r = await runQuiet(flags({ out: out, overwrite: true }));
+    assert.ok(r.error);
+    assert.match(r.error.message, /runs\/theirs: it holds 1 object\(s\) that spec-beam did not write/);
+    assert.deepEqual(objects("runs/theirs/"), ["runs/theirs/notes.txt"]);
   });
 
   it("a worker's bad-input error reaches the CLI through gs:// and nothing is published", async () => {
@@ -93,12 +120,13 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
     assert.match(r.error.message, /row 130/);
     assert.match(r.error.message, /zero vector/);
     assert.deepEqual(objects("runs/bad"), []);
-    assert.ok(!objects("runs/").some((n) => n.includes(".bad.tmp-")), "temporary objects left");
+    assert.deepEqual(objects("runs/.bad.lock"), [], "lock left");
   });
 
   it("refuses a bucket without a run name", async () => {
     const r = await runQuiet(flags({ out: `gs://${BUCKET}` }));
     assert.ok(r.error);
+    assert.equal(r.error.name, "OutError");
     assert.match(r.error.message, /gs:\/\/bucket\/path\/to\/run/);
   });
 });

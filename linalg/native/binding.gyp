@@ -14,7 +14,7 @@
     {
       "target_name": "spec_linalg",
       "dependencies": ["spec_linalg_trig"],
-      "sources": ["src/addon.cc", "src/blas_ops.cc", "src/lapack_ops.cc", "src/rff.cc", "src/prefetch.cc"],
+      "sources": ["src/addon.cc", "src/blas_ops.cc", "src/lapack_ops.cc", "src/rff.cc", "src/prefetch.cc", "src/fsops.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],

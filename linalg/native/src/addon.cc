@@ -18,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("eighEnds", Napi::Function::New(env, EighEnds, "eighEnds"));
   exports.Set("rff", Napi::Function::New(env, Rff, "rff"));
   exports.Set("willNeed", Napi::Function::New(env, WillNeed, "willNeed"));
+  exports.Set("renameFlags", Napi::Function::New(env, RenameFlags, "renameFlags"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   return exports;

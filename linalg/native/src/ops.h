@@ -26,4 +26,7 @@ Napi::Value Rff(const Napi::CallbackInfo& info);
 // prefetch.cc
 Napi::Value WillNeed(const Napi::CallbackInfo& info);
 
+// fsops.cc
+Napi::Value RenameFlags(const Napi::CallbackInfo& info);
+
 }  // namespace spec_linalg
