@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { OutError } from "./errors";
-import { faultPoint } from "./fault";
+import { exchangeDisabled, faultPoint } from "./fault";
 import { gcsDelete, gcsList, gcsReadGen, gcsWriteIf, splitGcsPath } from "./gcs";
 import { checkOut, OutTarget } from "./out-guard";
 import { acquireLock, RunLock } from "./run-lock";
@@ -163,7 +163,7 @@ const commitLocal = (target: OutTarget, work: string, me: OwnerTag, command: str
     }
     return out;
   }
-  const rc = nativeRename(work, out, true);
+  const rc = exchangeDisabled() ? 22 : nativeRename(work, out, true);
   if (rc === 0) {
     faultPoint("publish-swapped");
     discardReplaced(work, target.previous, log);

@@ -18,6 +18,7 @@ import { npyBytes } from "../io/npy-write";
 import { storeWrite } from "../io/run-store";
 import { openRunSession, RunSession } from "../io/run-session";
 import { withSignalCleanup } from "./run-signals";
+import { pausePoint } from "../io/fault";
 import { getBackend, backendInfo } from "../linalg/index";
 import type { LinalgBackend } from "../linalg/backend";
 import { alignLinearStep, extremeEigenpair, normalizeRows } from "../spec/align";
@@ -116,6 +117,7 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
   const a = cfg.align;
   const t0 = Date.now();
   const plan = planRun(cfg);
+  await pausePoint("plan");
   const data = loadPairs(plan, a.max_rows);
   const dx = data.dx;
   const dy = data.dy;

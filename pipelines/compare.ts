@@ -11,7 +11,7 @@ import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
 import { storeFile, storeJoin, storeList, storeReadText, storeRemove, storeRename, storeWrite } from "../io/run-store";
 import { openRunSession, RunSession } from "../io/run-session";
-import { faultPoint } from "../io/fault";
+import { faultPoint, pausePoint } from "../io/fault";
 import { withSignalCleanup } from "./run-signals";
 import { autoSigma } from "../spec/bandwidth";
 import { getBackend } from "../linalg/index";
@@ -158,7 +158,7 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
   const dims = featureDims(resolved.model);
   log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
     `M=${dims.M} features; sigma_x=${resolved.model.x.sigma.toFixed(4)} sigma_y=${resolved.model.y.sigma.toFixed(4)}`);
-  faultPoint("plan");
+  await pausePoint("plan");
   const tmpDir = session.work;
   const job: JobSpec = {
     model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,

@@ -7,6 +7,7 @@ import { featurePair, FeaturePair } from "../spec/model";
 import { FeatureMap, FeatureRowError, featuresInto } from "../spec/features";
 import { readShard } from "../pipelines/shard-rows";
 import { InputError } from "../io/errors";
+import { faultPoint } from "../io/fault";
 import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { JobSpec, META, META_KEY, tileKey } from "./job";
@@ -146,6 +147,7 @@ class GramWorker {
     }
     this.meta.read += read;
     this.meta.shards++;
+    faultPoint("gram");
     if (this.job.progress) {
       process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows ` +
         `(read ${read.toFixed(2)} s, features+syrk ${(now() - t0 - read).toFixed(2)} s)\n`);

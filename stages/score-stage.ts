@@ -11,6 +11,7 @@ import type { ShardDesc } from "../pipelines/plan";
 import { readIdsFile } from "../io/source";
 import { writeParquet, OutputColumn } from "../io/parquet-write";
 import { storeFile, storeWrite } from "../io/run-store";
+import { faultPoint } from "../io/fault";
 import { JobSpec } from "./job";
 import { assembleV, modeNames } from "./solve-stage";
 import { ShardLookahead } from "./lookahead";
@@ -214,6 +215,7 @@ class ScoreWorker {
     }
     const tw = Number(process.hrtime.bigint()) / 1e9;
     writeParquet(storeFile(this.job.tmpDir, `scores/${name}`), columns);
+    faultPoint("score");
     const t1 = Number(process.hrtime.bigint()) / 1e9;
     this.timing.score_seconds += tw - t0;
     this.timing.write_seconds += t1 - tw;

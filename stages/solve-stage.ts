@@ -2,6 +2,7 @@
 // solution.json (eigenvalues, SPEC-diff, diagnostics) into the run's temporary directory, and hand the selected
 // eigenvectors on in chunks small enough for any runner's side-input channel.
 import { storeWrite } from "../io/run-store";
+import { faultPoint } from "../io/fault";
 import { getBackend, backendInfo, setThreads } from "../linalg/index";
 import { GramAccumulator, GramTile, covariance } from "../spec/gram";
 import { featureDims } from "../spec/model";
@@ -99,6 +100,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     solve_seconds: Number(process.hrtime.bigint()) / 1e9 - t0,
   };
   storeWrite(job.tmpDir, "solution.json", JSON.stringify(solution, null, 2));
+  faultPoint("solve");
   if (job.progress) {
     process.stderr.write(`[solve] M=${M} n=${n}: top eigenvalues ${solution.positive.slice(0, 3).map((v) => v.toFixed(4)).join(", ")}` +
       ` | bottom ${solution.negative.slice(0, 3).map((v) => v.toFixed(4)).join(", ")} (${solution.solve_seconds.toFixed(2)} s)\n`);
