@@ -70,6 +70,15 @@ const foreignFiles = (marker: RunMarker, present: ManifestFile[], max = 5): stri
   return present.filter((f) => f.path !== MARKER && known.get(f.path) !== f.size).slice(0, max).map((f) => f.path);
 };
 
+const olderSpecBeamRun = (dir: string): boolean => {
+  try {
+    const s = JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")) as { tool?: { name?: string }; command?: string };
+    return s.tool?.name === "spec-beam" || s.command === "align";
+  } catch {
+    return false;
+  }
+};
+
 type RunCheck = { run: true; marker: RunMarker } | { run: false; reason: string };
 
 /** Is the existing local directory `dir` a complete spec-beam run that nothing else has written into? */
@@ -77,6 +86,10 @@ const checkLocalRun = (dir: string): RunCheck => {
   const markerPath = path.join(dir, MARKER);
   if (!fs.existsSync(markerPath)) {
     const n = fs.readdirSync(dir).length;
+    if (olderSpecBeamRun(dir)) {
+      return { run: false, reason: `it was written by a spec-beam older than run markers (no ${MARKER}); ` +
+        "delete it yourself if it is no longer needed, or choose another --out" };
+    }
     return { run: false, reason: n === 0 ? "it is an empty directory that spec-beam did not create"
       : `it is a directory that spec-beam did not create (no ${MARKER} marker; ${n} entr${n === 1 ? "y" : "ies"})` };
   }

@@ -60,11 +60,30 @@ const main = async (argv: string[]): Promise<number> => {
   return 0;
 };
 
+/**
+ * A full disk, a quota, a read-only file system: the user's to fix, so one line and exit 2 like bad input. The run
+ * was not published (it fails before the commit), which the line says.
+ */
+const environmentFailure = (err: Error): string | undefined => {
+  const why: Record<string, string> = { ENOSPC: "no space left on device", EDQUOT: "disk quota exceeded",
+    EROFS: "read-only file system" };
+  // a worker's error may reach here as a copy that kept only the message ("ENOSPC: no space left on device, write")
+  const code = (err as NodeJS.ErrnoException).code ?? Object.keys(why).find((c) => err.message.includes(`${c}:`));
+  if (code === undefined || !(code in why)) return undefined;
+  const where = (err as NodeJS.ErrnoException).path;
+  return `${where ? `${where}: ` : ""}${why[code]}; the run was stopped and nothing was published`;
+};
+
 const cli = (): void => {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
       const err = e as Error;
+      const env = environmentFailure(err);
+      if (env) {
+        process.stderr.write(`spec-beam: error: ${env}\n`);
+        process.exit(2);
+      }
       const known = err instanceof UsageError || err instanceof ConfigError || err.name === "InputError" ||
         err.name === "PlanError" || err.name === "OutError";
       process.stderr.write(`spec-beam: error: ${known ? err.message : (err.stack ?? String(err))}\n`);

@@ -37,7 +37,8 @@ const runDemo = async (out: string, runner = "direct"): Promise<{ outDir: string
       "metadata_columns": ["label", "image"],
       "report.image_column": "image", "report.label_column": "label",
       "kernel.rff": 1000, "modes": 6, "top": 50, "seed": 0,
-      "out": outDir, "runner.type": runner,
+      // the demo regenerates its own run; anything else at that path is still refused
+      "out": outDir, "overwrite": true, "runner.type": runner,
     },
   });
   const res = await runCompare(cfg);
