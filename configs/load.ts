@@ -30,13 +30,29 @@ const readConfigFile = (file: string): Json => {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ConfigError(`config ${file}: the top level must be a mapping`);
   }
+  checkKeys(parsed, `config ${file}`);
   return parsed as Json;
+};
+
+// Keys that reach Object.prototype through plain objects: `--set __proto__.x=1` would otherwise change every object.
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A config file's keys, at any depth, must not be prototype keys either. */
+const checkKeys = (v: unknown, where: string, trail: string[] = []): void => {
+  if (!v || typeof v !== "object") return;
+  for (const k of Object.keys(v as Json)) {
+    const at = [...trail, k];
+    if (FORBIDDEN_KEYS.has(k)) throw new ConfigError(`${where}: ${at.join(".")}: the key '${k}' is not allowed`);
+    checkKeys((v as Json)[k], where, at);
+  }
 };
 
 /** Sets `a.b.c` in a nested object, creating the intermediate mappings. */
 const setPath = (obj: Json, dotted: string, value: unknown): void => {
   const keys = dotted.split(".");
   if (keys.some((k) => k.length === 0)) throw new ConfigError(`--set ${dotted}: empty key in path`);
+  const bad = keys.find((k) => FORBIDDEN_KEYS.has(k));
+  if (bad !== undefined) throw new ConfigError(`--set ${dotted}: the key '${bad}' is not allowed`);
   let cur: Json = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const next = cur[keys[i]];

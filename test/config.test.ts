@@ -13,6 +13,27 @@ describe("config schema and flags", () => {
     assert.equal(fs.readFileSync(path.join(root, "configs", "schema.json"), "utf8"), configJsonSchema());
   });
 
+  it("rejects prototype keys by name in --set and in config files, and pollutes nothing", () => {
+    const base = { "x.path": "a.parquet", "y.path": "b.parquet", "out": "o" };
+    for (const key of ["__proto__.x", "constructor.x", "kernel.prototype.x", "kernel.__proto__"]) {
+      assert.throws(() => resolveConfig({ sets: [`${key}=1`], flags: base }),
+        (e: Error) => e.constructor.name === "ConfigError" && new RegExp(`--set ${key.replace(/\./g, "\\.")}: the key '(__proto__|constructor|prototype)' is not allowed`).test(e.message));
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spec-beam-proto-"));
+    try {
+      const file = path.join(dir, "c.json");
+      fs.writeFileSync(file, '{"x": {"path": "a.parquet"}, "kernel": {"__proto__": {"polluted": 1}}}');
+      assert.throws(() => resolveConfig({ file: file, flags: { out: "o" } }), /kernel\.__proto__: the key '__proto__' is not allowed/);
+      const yaml = path.join(dir, "c.yaml");
+      fs.writeFileSync(yaml, "x:\n  path: a.parquet\nconstructor:\n  polluted: 1\n");
+      assert.throws(() => resolveConfig({ file: yaml, flags: { out: "o" } }), /constructor: the key 'constructor' is not allowed/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   it("every example config validates", () => {
     const dir = path.join(root, "configs", "examples");
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"));
