@@ -51,7 +51,17 @@ const isDataFile = (name: string): boolean => {
 
 const sortUnique = (xs: string[]): string[] => Array.from(new Set(xs)).sort();
 
-const walk = (dir: string, depth: number, out: string[]): void => {
+// Directories are entered once by their real path, so a symlink loop (a -> .) ends instead of repeating the tree
+// until the path length limit (41 copies of one file were read before).
+const walk = (dir: string, depth: number, out: string[], seen: Set<string> = new Set()): void => {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -72,8 +82,20 @@ const walk = (dir: string, depth: number, out: string[]): void => {
       }
     }
     if (isFile) out.push(p);
-    else if (isDir && depth > 1) walk(p, depth - 1, out);
+    else if (isDir && depth > 1) walk(p, depth - 1, out, seen);
   }
+};
+
+/** One path per real file (device and inode), the first in sorted order: a file reached by two names is read once. */
+const uniqueFiles = (files: string[]): string[] => {
+  const seen = new Set<string>();
+  return sortUnique(files).filter((f) => {
+    const st = fs.statSync(f);
+    const key = `${st.dev}:${st.ino}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
 
 const expandLocalGlob = (spec: string): string[] => {
@@ -100,7 +122,7 @@ const expandLocal = (spec: string): string[] => {
   if (GLOB_CHARS.test(spec)) {
     const files = expandLocalGlob(spec);
     if (files.length === 0) throw new InputError(spec, "no files match this pattern");
-    return sortUnique(files);
+    return uniqueFiles(files);
   }
   let st: fs.Stats;
   try {
@@ -112,7 +134,7 @@ const expandLocal = (spec: string): string[] => {
   if (!st.isDirectory()) throw new InputError(spec, "not a file or directory");
   const files = fs.readdirSync(spec).filter(isDataFile).map((n) => path.join(spec, n));
   if (files.length === 0) throw new InputError(spec, "directory holds no .parquet, .npy or .npz files");
-  return sortUnique(files);
+  return uniqueFiles(files);
 };
 
 const expandGcs = (spec: string): string[] => {

@@ -28,6 +28,18 @@ describe("io/paths: expandInputs", function () {
 
   const j = (...names: string[]): string[] => names.map((n) => path.join(dir, n));
 
+  it("a ** glob through a symlink loop visits each real file once", function () {
+    const root = makeTempDir("paths-loop");
+    fs.mkdirSync(path.join(root, "sub"));
+    fs.writeFileSync(path.join(root, "one.parquet"), "x");
+    fs.writeFileSync(path.join(root, "sub", "two.parquet"), "x");
+    fs.symlinkSync(root, path.join(root, "sub", "back"));
+    fs.symlinkSync(path.join(root, "one.parquet"), path.join(root, "alias.parquet"));
+    const files = expandInputs(path.join(root, "**", "*.parquet"));
+    removeDir(root);
+    assert.deepEqual(files.map((f) => path.relative(root, f)), ["alias.parquet", "sub/two.parquet"]);
+  });
+
   it("a file is itself", function () {
     assert.deepEqual(expandInputs(path.join(dir, "c.npy")), j("c.npy"));
   });
