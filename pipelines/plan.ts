@@ -1,8 +1,9 @@
 // Plan-then-execute: before any Beam stage runs, the driver inspects every input file's metadata (never its rows),
 // checks that X and Y can be paired, and cuts the global row range into shards. A shard is a small descriptor
 // (file paths and row ranges); workers read the rows themselves.
+import { InputError } from "../io/errors";
 import { expandInputs } from "../io/paths";
-import { inspectSource, SourceInfo } from "../io/source";
+import { inspectSource, readIdsFile, SourceInfo } from "../io/source";
 import type { SpecConfig } from "../configs/schema";
 
 interface SourceOptions {
@@ -73,6 +74,14 @@ const planSide = (spec: string, options: SourceOptions, label: string): SidePlan
   if (rows === 0) throw new PlanError(`${label}: ${spec}: no rows in ${files.length} file(s)`);
   if (options.idsFile && files.length !== 1) {
     throw new PlanError(`${label}: an ids file needs exactly one input file, ${spec} matched ${files.length}`);
+  }
+  if (options.idsFile) {
+    // checked here, not after the Gram pass and the solve where a short file used to surface
+    const n = readIdsFile(options.idsFile).length;
+    if (n !== rows) {
+      throw new InputError(options.idsFile, `${n} id line(s) for the ${rows} rows of ${files[0].path}; ` +
+        "give exactly one id per row");
+    }
   }
   return { spec: spec, files: files, rows: rows, dim: dim, options: options };
 };

@@ -80,4 +80,20 @@ describe("spec-beam command line", function () {
     for (const f of ["--sigma-x", "--rff", "--runner", "--pairing", "--set"]) assert.ok(r.stdout.includes(f), f);
     assert.ok(r.stdout.includes("[kernel.sigma_x]"));
   });
+
+  it("an ids file with more or fewer lines than rows is refused at plan time (exit 2, before the Gram pass)", () => {
+    for (const extra of [["extra-id"], []]) {
+      const ids = fs.readFileSync(path.join(dir, "ids.txt"), "utf8").trim().split("\n");
+      const lines = extra.length > 0 ? ids.concat(extra) : ids.slice(0, 100);
+      const f = path.join(dir, `ids-${lines.length}.txt`);
+      fs.writeFileSync(f, lines.join("\n") + "\n");
+      const out = path.join(dir, `out-ids-${lines.length}`);
+      const r = cli(["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--x-ids-file", f,
+        "--sigma-x", "1", "--sigma-y", "1", "--rff", "20", "--out", out]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`ids-${lines.length}\\.txt: ${lines.length} id line\\(s\\) for the 120 rows`));
+      assert.ok(!/\[gram\]/.test(r.stderr), r.stderr);
+      assert.ok(!fs.existsSync(out));
+    }
+  });
 });
