@@ -206,6 +206,12 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
 const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },
                   tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
   const sol = JSON.parse(storeReadText(tmpDir, "solution.json")) as SolutionJson;
+  for (const side of [["positive", "+", sol.kp], ["negative", "-", sol.kn]] as const) {
+    if (side[2] < cfg.modes) {
+      process.stderr.write(`[solve] note: only ${side[2]} ${side[0]} eigenvalue(s) beyond the tolerance ` +
+        `${sol.eigenvalue_tolerance.toExponential(2)} exist; reporting ${side[2]} of the ${cfg.modes} ${side[1]}modes requested\n`);
+    }
+  }
   const partFiles = nameScoreParts(tmpDir);
   if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
     throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
@@ -271,6 +277,9 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
     eta: cfg.eta,
     method: cfg.method,
     modes: sol.k,
+    modes_requested: cfg.modes,
+    modes_reported: { positive: sol.kp, negative: sol.kn },
+    eigenvalue_tolerance: sol.eigenvalue_tolerance,
     eigenvalues: { positive: sol.positive, negative: sol.negative },
     spectrum: { values: sol.spectrum, complete: sol.spectrum_complete },
     null_modes: sol.null_modes,

@@ -12,6 +12,7 @@ import { storeFile, storeWrite } from "../io/run-store";
 import type { RunPlan } from "./plan";
 import { PlanError } from "./plan";
 import { modeNames, SolutionJson } from "../stages/solve-stage";
+import { selectModes } from "../spec/mode-signs";
 import { metaColumnType, scoreColumn, Candidate } from "../stages/score-stage";
 
 /** n x n doubles, a few copies: 4,000 rows is ~0.5 GB and an eigensolve of seconds. */
@@ -53,12 +54,15 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
   const backend = getBackend(opts.backend);
   const ex = exactSpec(backend, X, Y, n, dX, dY, kernelOf(model.x), kernelOf(model.y), model.eta);
   const k = Math.min(opts.k, Math.floor(n / 2));
-  const names = modeNames(k);
-  const cols: number[] = [];
-  for (let j = 0; j < k; j++) cols.push(j);
-  for (let j = 0; j < k; j++) cols.push(n - 1 - j);
+  const top: number[] = [];
+  const bottom: number[] = [];
+  for (let j = 0; j < k; j++) top.push(j);
+  for (let j = 0; j < k; j++) bottom.push(n - 1 - j);
+  const diff = specDiff(top.concat(bottom).map((c) => ex.values[c]));
+  const sel = selectModes(top.map((c) => ex.values[c]), bottom.map((c) => ex.values[c]), 0);
+  const cols = sel.positive.map((j) => top[j]).concat(sel.negative.map((j) => bottom[j]));
+  const names = modeNames(sel.positive.length, sel.negative.length);
   const values = cols.map((c) => ex.values[c]);
-  const diff = specDiff(values);
   const KX = kernelMatrix(X, n, dX, kernelOf(model.x));
   const KY = kernelMatrix(Y, n, dY, kernelOf(model.y));
   let trX = 0;
@@ -68,8 +72,9 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
     trY += KY[i * n + i] / n;
   }
   const solution: SolutionJson = {
-    n: n, M: n, DX: n, DY: n, k: k, modes: names, eigenvalues: values,
-    positive: values.slice(0, k), negative: values.slice(k),
+    n: n, M: n, DX: n, DY: n, k: k, kp: sel.positive.length, kn: sel.negative.length,
+    eigenvalue_tolerance: sel.tolerance, modes: names, eigenvalues: values,
+    positive: values.slice(0, sel.positive.length), negative: values.slice(sel.positive.length),
     spectrum: Array.from(ex.values), spectrum_complete: true, null_modes: [],
     spec_diff: { two_sided: diff.twoSided, x_minus_y: diff.xMinusY, y_minus_x: diff.yMinusX },
     diagnostics: { top_eigenvalues_cxx: topEigen(KX, n, 5), top_eigenvalues_cyy: topEigen(KY, n, 5),

@@ -99,6 +99,7 @@ class ScoreWorker {
   private readonly backend: LinalgBackend;
   private readonly pair: FeaturePair;
   private readonly V: Float64Array;
+  /** score columns: the positive modes then the negative ones */
   private readonly k: number;
   private readonly modes: string[];
   private readonly phi: Float32Array | Float64Array;
@@ -116,8 +117,8 @@ class ScoreWorker {
     const s = assembleV(solution);
     if (s.M !== this.pair.M) throw new Error(`score: solution has M = ${s.M}, features have ${this.pair.M}`);
     this.V = s.V;
-    this.k = s.k;
-    this.modes = modeNames(s.k);
+    this.k = s.kp + s.kn;
+    this.modes = modeNames(s.kp, s.kn);
     // float64 whatever compute.precision (which is the SYRK input precision): the scores GEMM is float64, and a
     // float32 block would be widened into a fresh array for every block.
     this.phi = new Float64Array(job.blockRows * this.pair.M);
@@ -134,7 +135,7 @@ class ScoreWorker {
     const name = `part-${String(shard.index).padStart(5, "0")}-of-${String(shard.total).padStart(5, "0")}.parquet`;
     // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
     const pieces = shardPieces(shard, PIECE_ROWS);
-    const K = 2 * this.k;
+    const K = this.k;
     const scores = new Float64Array(shard.rows * K);
     const ids: string[] = [];
     const metadata: Record<string, MetaValue[]> = {};
@@ -181,7 +182,7 @@ class ScoreWorker {
   /** rows x 2k scores (row-major) of the rows: features block by block, then one GEMM per block. */
   private scoresOf(rows: RowSet): Float64Array {
     const t0 = Number(process.hrtime.bigint()) / 1e9;
-    const K = 2 * this.k;
+    const K = this.k;
     const M = this.pair.M;
     const scores = new Float64Array(rows.rows * K);
     const B = this.job.blockRows;
@@ -198,7 +199,7 @@ class ScoreWorker {
   /** One part file (id, row, metadata, one column per mode) and the rows' candidates for each mode's top N. */
   private writeScored(rows: ScoredRows, scores: Float64Array, name: string): void {
     const t0 = Number(process.hrtime.bigint()) / 1e9;
-    const K = 2 * this.k;
+    const K = this.k;
     const metaCols = this.job.xOpts.metadataColumns;
     const columns: OutputColumn[] = [
       { name: "id", type: "string", values: rows.ids },

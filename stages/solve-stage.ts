@@ -3,6 +3,7 @@
 // eigenvectors on in chunks small enough for any runner's side-input channel.
 import { storeWrite } from "../io/run-store";
 import { faultPoint } from "../io/fault";
+import { selectModes } from "../spec/mode-signs";
 import { getBackend, backendInfo, setThreads } from "../linalg/index";
 import { GramAccumulator, GramTile, covariance } from "../spec/gram";
 import { featureDims } from "../spec/model";
@@ -22,6 +23,10 @@ interface SolutionJson {
   DX: number;
   DY: number;
   k: number;
+  /** modes reported of each sign (<= k: only eigenvalues beyond the tolerance count; spec/mode-signs.ts) */
+  kp: number;
+  kn: number;
+  eigenvalue_tolerance: number;
   modes: string[];
   eigenvalues: number[];
   positive: number[];
@@ -38,10 +43,10 @@ interface SolutionJson {
   solve_seconds: number;
 }
 
-const modeNames = (k: number): string[] => {
+const modeNames = (kp: number, kn: number): string[] => {
   const out: string[] = [];
-  for (let j = 0; j < k; j++) out.push(`+${j + 1}`);
-  for (let j = 0; j < k; j++) out.push(`-${j + 1}`);
+  for (let j = 0; j < kp; j++) out.push(`+${j + 1}`);
+  for (let j = 0; j < kn; j++) out.push(`-${j + 1}`);
   return out;
 };
 
@@ -71,24 +76,29 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     method: job.method, k: job.modes });
   const k = sol.k;
   const diag = specDiagnostics(backend, C, dims.DX, dims.DY, job.model.eta, Math.min(5, k));
+  const sel = selectModes(sol.positive.values, sol.negative.values, sol.eps, sol.positive.nullModes, sol.negative.nullModes);
+  const kp = sel.positive.length;
+  const kn = sel.negative.length;
+  const posValues = sel.positive.map((j) => sol.positive.values[j]);
+  const negValues = sel.negative.map((j) => sol.negative.values[j]);
+  // SPEC-diff from every extreme eigenvalue found (zeros included: a side without modes has distance 0)
   const diff = specDiff(Array.from(sol.positive.values).concat(Array.from(sol.negative.values)));
-  // V (M x 2k): columns +1..+k then -1..-k, the layout the score pass multiplies by.
-  const V = new Float64Array(M * 2 * k);
+  // V (M x (kp + kn)): columns +1..+kp then -1..-kn, the layout the score pass multiplies by.
+  const K = kp + kn;
+  const V = new Float64Array(M * K);
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < k; j++) {
-      V[i * 2 * k + j] = sol.positive.vectors[i * k + j];
-      V[i * 2 * k + k + j] = sol.negative.vectors[i * k + j];
-    }
+    for (let c = 0; c < kp; c++) V[i * K + c] = sol.positive.vectors[i * k + sel.positive[c]];
+    for (let c = 0; c < kn; c++) V[i * K + kp + c] = sol.negative.vectors[i * k + sel.negative[c]];
   }
-  const names = modeNames(k);
+  const names = modeNames(kp, kn);
   const solution: SolutionJson = {
-    n: n, M: M, DX: dims.DX, DY: dims.DY, k: k, modes: names,
-    eigenvalues: Array.from(sol.positive.values).concat(Array.from(sol.negative.values)),
-    positive: Array.from(sol.positive.values),
-    negative: Array.from(sol.negative.values),
+    n: n, M: M, DX: dims.DX, DY: dims.DY, k: k, kp: kp, kn: kn, eigenvalue_tolerance: sel.tolerance, modes: names,
+    eigenvalues: posValues.concat(negValues),
+    positive: posValues,
+    negative: negValues,
     spectrum: Array.from(sol.spectrum),
     spectrum_complete: sol.spectrumComplete,
-    null_modes: sol.positive.nullModes.map((j) => names[j]).concat(sol.negative.nullModes.map((j) => names[k + j])),
+    null_modes: sol.positive.nullModes.map((j) => `+${j + 1}`).concat(sol.negative.nullModes.map((j) => `-${j + 1}`)),
     spec_diff: { two_sided: diff.twoSided, x_minus_y: diff.xMinusY, y_minus_x: diff.yMinusX },
     diagnostics: { top_eigenvalues_cxx: Array.from(diag.topXX), top_eigenvalues_cyy: Array.from(diag.topYY),
       trace_gamma: diag.traceGamma, trace_expected: diag.traceExpected, trace_error: diag.traceError,
@@ -110,34 +120,36 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   for (let c = 0, off = 0; off < V.length; c++, off += perChunk) {
     out.push({ key: `v:${c}`, value: f64ToBytes(V.slice(off, Math.min(V.length, off + perChunk))) });
   }
-  out.push({ key: "k", value: f64ToBytes(Float64Array.of(k, M)) });
+  out.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M)) });
   return out;
 };
 
-/** Reassembles V (M x 2k) from the side-input chunks. */
-const assembleV = (chunks: Iterable<KeyedBytes>): { V: Float64Array; k: number; M: number } => {
+/** Reassembles V (M x (kp + kn)) from the side-input chunks. */
+const assembleV = (chunks: Iterable<KeyedBytes>): { V: Float64Array; kp: number; kn: number; M: number } => {
   const parts: { idx: number; data: Float64Array }[] = [];
-  let k = -1;
+  let kp = -1;
+  let kn = -1;
   let M = -1;
   for (const c of chunks) {
     if (c.key === "k") {
       const h = bytesToF64(c.value);
-      k = h[0];
-      M = h[1];
+      kp = h[0];
+      kn = h[1];
+      M = h[2];
     } else {
       parts.push({ idx: Number(c.key.slice(2)), data: bytesToF64(c.value) });
     }
   }
-  if (k < 0) throw new Error("score: the solution side input has no header");
+  if (kp < 0) throw new Error("score: the solution side input has no header");
   parts.sort((a, b) => a.idx - b.idx);
-  const V = new Float64Array(M * 2 * k);
+  const V = new Float64Array(M * (kp + kn));
   let off = 0;
   for (const p of parts) {
     V.set(p.data, off);
     off += p.data.length;
   }
   if (off !== V.length) throw new Error(`score: the solution side input holds ${off} values, expected ${V.length}`);
-  return { V: V, k: k, M: M };
+  return { V: V, kp: kp, kn: kn, M: M };
 };
 
 export { solveTiles, assembleV, SolutionJson, modeNames };

@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { makeTempDir, removeDir } from "./io-helpers";
+import { makeTempDir, openDuckDb, queryRows, removeDir } from "./io-helpers";
 import { writeNpy } from "../io/npy-write";
 import { plantedTable } from "./pipeline-fixtures";
 
@@ -95,5 +95,26 @@ describe("spec-beam command line", function () {
       assert.ok(!/\[gram\]/.test(r.stderr), r.stderr);
       assert.ok(!fs.existsSync(out));
     }
+  });
+
+  it("--modes beyond the eigenvalues of one sign reports only those that exist, and says so", async () => {
+    const out = path.join(dir, "out-few-modes");
+    const r = cli(["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--x-ids-file",
+      path.join(dir, "ids.txt"), "--sigma-x", "1", "--sigma-y", "1", "--rff", "1", "--modes", "10", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    const pos = s.eigenvalues.positive as number[];
+    const neg = s.eigenvalues.negative as number[];
+    // M = 4 features: at most 4 eigenvalues in all, so neither side can have 10
+    assert.ok(pos.length + neg.length <= 4 && pos.length < 10 && neg.length < 10, JSON.stringify(s.eigenvalues));
+    assert.ok(pos.every((v) => v > s.eigenvalue_tolerance), `positive modes: ${pos}`);
+    assert.ok(neg.every((v) => v < -s.eigenvalue_tolerance), `negative modes: ${neg}`);
+    assert.deepEqual(s.modes_reported, { positive: pos.length, negative: neg.length });
+    assert.equal(s.modes_requested, 10);
+    assert.match(r.stderr, new RegExp(`note: only ${pos.length} positive eigenvalue\\(s\\) .* reporting ${pos.length} of the 10 \\+modes`));
+    const db = await openDuckDb();
+    const cols = (await queryRows(db, `DESCRIBE SELECT * FROM read_parquet('${path.join(out, "scores", "*.parquet")}')`)).map((c) => c[0]);
+    assert.deepEqual(cols.filter((c) => String(c).startsWith("score_")),
+      pos.map((_, j) => `score_p${j + 1}`).concat(neg.map((_, j) => `score_n${j + 1}`)));
   });
 });

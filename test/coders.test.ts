@@ -49,16 +49,18 @@ describe("coders of the large-value PCollections (KV<string, bytes>, KV<string, 
 
   it("eigenvector side-input chunks (1 MB) reassemble into V bit for bit", () => {
     const M = 300;
-    const k = 4;
-    const V = Float64Array.from({ length: M * 2 * k }, (_, i) => Math.cos(i));
+    const kp = 4;
+    const kn = 3;
+    const V = Float64Array.from({ length: M * (kp + kn) }, (_, i) => Math.cos(i));
     const perChunk = 1000;
     const chunks: KV<string, Uint8Array>[] = [];
     for (let c = 0, off = 0; off < V.length; c++, off += perChunk) {
       chunks.push({ key: `v:${c}`, value: f64ToBytes(V.slice(off, Math.min(V.length, off + perChunk))) });
     }
-    chunks.push({ key: "k", value: f64ToBytes(Float64Array.of(k, M)) });
+    chunks.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M)) });
     const back = assembleV(chunks.reverse().map(kvBytes));
-    assert.equal(back.k, k);
+    assert.equal(back.kp, kp);
+    assert.equal(back.kn, kn);
     assert.equal(back.M, M);
     assert.deepEqual(back.V, V);
   });
