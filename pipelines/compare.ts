@@ -5,7 +5,7 @@ import * as path from "path";
 import * as beam from "apache-beam";
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
-import { headOfShard, planRun, RunPlan, ShardDesc } from "./plan";
+import { headOfShard, planRun, PlanError, RunPlan, ShardDesc } from "./plan";
 import { readSide } from "./shard-rows";
 import { readIdsFile } from "../io/source";
 import { writeParquet } from "../io/parquet-write";
@@ -73,19 +73,65 @@ const columnMean = (v: Float64Array, rows: number, d: number): number[] => {
   return Array.from(mean, (s) => s / Math.max(rows, 1));
 };
 
-const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string } => {
+/**
+ * A given bandwidth far from the data's scale makes the comparison meaningless without any error: sigma << the
+ * pairwise distances gives K ~ I (every sample its own cluster, random-feature noise for eigenvectors), sigma >> them
+ * gives K ~ 1 (one cluster; the Cholesky route then meets a rank-1 C). Measured against the median pairwise distance
+ * of the plan-time sample: beyond a factor 1000 the run is refused, beyond 30 it is warned about.
+ */
+const BANDWIDTH_REFUSE = 1000;
+const BANDWIDTH_WARN = 30;
+
+const checkBandwidth = (side: "x" | "y", src: string, sigma: number, median: number): string | undefined => {
+  if (!(median > 0)) return undefined;
+  const ratio = sigma / median;
+  const advice = `the median pairwise distance of the sampled rows is ${median.toPrecision(3)}; ` +
+    `try --sigma-${side} ${(median / 2).toPrecision(3)} (or auto)`;
+  const what = ratio < 1 ? "too small: every sample becomes its own cluster" : "too large: all samples look alike";
+  if (ratio < 1 / BANDWIDTH_REFUSE || ratio > BANDWIDTH_REFUSE) {
+    throw new PlanError(`${side}: ${src}: sigma_${side} = ${sigma} is ${what}; ${advice}`);
+  }
+  if (ratio < 1 / BANDWIDTH_WARN || ratio > BANDWIDTH_WARN) return `sigma_${side} = ${sigma} may be ${what}; ${advice}`;
+  return undefined;
+};
+
+const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigmaSource: string; warnings: string[] } => {
   const k = cfg.kernel;
   let sx = k.sigma_x;
   let sy = k.sigma_y;
   let source = "given";
   const centred = k.type === "gaussian" && cfg.compute.projection === "float32";
-  const sample = k.type === "gaussian" && (sx === "auto" || sy === "auto" || centred)
-    ? sigmaSample(plan, k.auto_sigma_rows) : undefined;
+  const sample = k.type === "gaussian" ? sigmaSample(plan, k.auto_sigma_rows) : undefined;
+  // the median heuristic's own refusals (all sampled rows equal) are the user's data, not a bug: exit 2
+  const auto = (side: "x" | "y", v: Float64Array, rows: number, d: number): number => {
+    try {
+      return gramSigma(cfg.compute.backend, v, rows, d, k.auto_sigma_rows, cfg.seed);
+    } catch (e) {
+      const src = side === "x" ? cfg.x.path : cfg.y?.path ?? cfg.x.path;
+      throw new PlanError(`${side}: ${src}: --sigma-${side} auto: ${(e as Error).message.replace(/^autoSigma: /, "")}`);
+    }
+  };
   if (sample !== undefined && (sx === "auto" || sy === "auto")) {
-    if (sx === "auto") sx = gramSigma(cfg.compute.backend, sample.x, sample.xRows, plan.x.dim, k.auto_sigma_rows, cfg.seed);
-    if (sy === "auto") sy = gramSigma(cfg.compute.backend, sample.y, sample.yRows, plan.y.dim, k.auto_sigma_rows, cfg.seed);
+    if (sx === "auto") sx = auto("x", sample.x, sample.xRows, plan.x.dim);
+    if (sy === "auto") sy = auto("y", sample.y, sample.yRows, plan.y.dim);
     source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.xRows} rows from ` +
       `${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)`;
+  }
+  const warnings: string[] = [];
+  if (sample !== undefined) {
+    for (const side of ["x", "y"] as const) {
+      const given = side === "x" ? k.sigma_x : k.sigma_y;
+      if (given === "auto") continue;
+      let median = 0;
+      try {
+        median = auto(side, side === "x" ? sample.x : sample.y, side === "x" ? sample.xRows : sample.yRows,
+          side === "x" ? plan.x.dim : plan.y.dim) / SIGMA_SCALE;
+      } catch {
+        median = 0; // duplicate rows: nothing to measure the given sigma against
+      }
+      const w = checkBandwidth(side, side === "x" ? cfg.x.path : cfg.y?.path ?? cfg.x.path, given, median);
+      if (w) warnings.push(w);
+    }
   }
   if (k.share_omegas && plan.x.dim !== plan.y.dim) {
     throw new Error(`kernel.share_omegas needs equal dimensions, x has ${plan.x.dim} and y has ${plan.y.dim}`);
@@ -105,6 +151,7 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): { model: SpecModel; sigma
         center: centred && sample ? columnMean(sample.y, sample.yRows, plan.y.dim) : undefined },
     },
     sigmaSource: source,
+    warnings: warnings,
   };
 };
 
@@ -154,6 +201,7 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
   let t = Date.now();
   const plan = planRun(cfg);
   const resolved = resolveModel(cfg, plan);
+  for (const w of resolved.warnings) process.stderr.write(`[plan] warning: ${w}\n`);
   timings.plan_seconds = (Date.now() - t) / 1000;
   const dims = featureDims(resolved.model);
   log(`[plan] n=${plan.n} rows in ${plan.shards.length} shard(s); dX=${plan.x.dim} dY=${plan.y.dim}; ` +
@@ -203,7 +251,7 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
   return { outDir: published, summary: summary };
 };
 
-const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string },
+const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; sigmaSource: string; warnings: string[] },
                   tmpDir: string, timings: Record<string, number>): Record<string, unknown> => {
   const sol = JSON.parse(storeReadText(tmpDir, "solution.json")) as SolutionJson;
   for (const side of [["positive", "+", sol.kp], ["negative", "-", sol.kn]] as const) {
@@ -269,6 +317,7 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: { model: SpecModel; 
     dims: { x: plan.x.dim, y: plan.y.dim },
     features: { DX: sol.DX, DY: sol.DY, M: sol.M },
     kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
+      bandwidth_warnings: resolved.warnings,
       rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas,
       // with the float32 projection: the points the rows were centred on (the features do not depend on them, their
       // rounding does; recorded so that the run can be recomputed exactly)

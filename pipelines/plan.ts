@@ -72,6 +72,8 @@ const planSide = (spec: string, options: SourceOptions, label: string): SidePlan
   }
   const rows = files.reduce((s, f) => s + f.rows, 0);
   if (rows === 0) throw new PlanError(`${label}: ${spec}: no rows in ${files.length} file(s)`);
+  // one sample has no structure to compare: every kernel matrix is [1] and Lambda is the number 1 - eta
+  if (rows === 1) throw new PlanError(`${label}: ${spec}: 1 row; SPEC compares groups of samples and needs at least 2`);
   if (options.idsFile && files.length !== 1) {
     throw new PlanError(`${label}: an ids file needs exactly one input file, ${spec} matched ${files.length}`);
   }

@@ -117,4 +117,33 @@ describe("spec-beam command line", function () {
     assert.deepEqual(cols.filter((c) => String(c).startsWith("score_")),
       pos.map((_, j) => `score_p${j + 1}`).concat(neg.map((_, j) => `score_n${j + 1}`)));
   });
+
+  it("one row, identical rows with --sigma auto, and hopeless bandwidths exit 2 with one line naming the file", () => {
+    writeNpy(path.join(dir, "one.npy"), Float32Array.of(1, 2, 3), 1, 3);
+    writeNpy(path.join(dir, "same.npy"), Float32Array.from({ length: 30 }, (_, i) => i % 3), 10, 3);
+    const base = ["--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--x-ids-file", path.join(dir, "ids.txt"),
+      "--rff", "20"];
+    const cases: [string[], RegExp][] = [
+      [["--x", path.join(dir, "one.npy"), "--y", path.join(dir, "one.npy")], /one\.npy: 1 row; .*at least 2/],
+      [["--x", path.join(dir, "same.npy"), "--y", path.join(dir, "same.npy")], /same\.npy: --sigma-x auto: the median pairwise distance .* is 0/],
+      [[...base, "--sigma-x", "1e12", "--sigma-y", "1"], /x\.npy: sigma_x = 1000000000000 is too large.*try --sigma-x/],
+      [[...base, "--sigma-x", "1", "--sigma-y", "1e-12"], /y\.npy: sigma_y = 1e-12 is too small.*try --sigma-y/],
+    ];
+    for (const c of cases) {
+      const out = path.join(dir, "out-degenerate");
+      const r = cli(["compare", ...c[0], "--out", out]);
+      assert.equal(r.code, 2, r.stderr);
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("spec-beam: error"));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0], c[1]);
+      assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+      assert.ok(!fs.existsSync(out));
+    }
+    const out = path.join(dir, "out-warned");
+    const r = cli(["compare", ...base, "--sigma-x", "0.05", "--sigma-y", "1", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: sigma_x = 0\.05 may be too small/);
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    assert.equal(s.kernel.bandwidth_warnings.length, 1);
+  });
 });
