@@ -105,7 +105,7 @@ const chooseMember = (file: string, members: ZipMember[], key: string | undefine
   if (key === undefined) {
     if (keys.length === 1) return members.find((m) => m.name === `${keys[0]}.npy`) as ZipMember;
     if (keys.length === 0) throw new InputError(file, ".npz holds no arrays");
-    throw new InputError(file, `.npz holds several arrays (${keys.join(", ")}); choose one with the npz key option`);
+    throw new InputError(file, `.npz holds several arrays (${keys.join(", ")}); choose one with --x-column / --y-column (config x.column / y.column)`);
   }
   const m = members.find((x) => x.name === `${key}.npy`);
   if (!m) throw new InputError(file, `.npz has no array '${key}' (arrays: ${keys.join(", ")})`);

@@ -39,10 +39,19 @@ const sniffFormat = (path: string): "parquet" | "npy" | "npz" => {
 const inspectSource = (path: string, opts: SourceOptions = {}): SourceInfo => {
   const format = sniffFormat(path);
   if (format === "parquet") return inspectParquet(path, opts);
-  if (opts.column !== undefined || opts.idColumn !== undefined) {
-    throw new InputError(path, `column options (column/idColumn) apply to Parquet inputs; this is a .${format} file`);
+  // ids of .npy/.npz rows come from an ids file; the "column" of an .npz is the name of one of its arrays
+  if (opts.idColumn !== undefined) {
+    throw new InputError(path, `an id column applies to Parquet inputs; give the ids of this .${format} file's rows ` +
+      "in an ids file (--x-ids-file / --y-ids-file), or none to number the rows");
   }
-  return format === "npy" ? inspectNpy(path, opts) : inspectNpz(path, opts);
+  if (format === "npy") {
+    if (opts.column !== undefined) {
+      throw new InputError(path, `a .npy file holds one array; the column '${opts.column}' (--x-column / --y-column) ` +
+        "applies to Parquet tables and .npz archives");
+    }
+    return inspectNpy(path, opts);
+  }
+  return inspectNpz(path, { ...opts, npzKey: opts.npzKey ?? opts.column, column: undefined });
 };
 
 const readRows = (info: SourceInfo, start: number, count: number, opts?: SourceOptions): RowBlock => {

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir, openDuckDb, queryRows, removeDir } from "./io-helpers";
-import { writeNpy } from "../io/npy-write";
+import { writeNpy, writeNpz } from "../io/npy-write";
 import { plantedTable } from "./pipeline-fixtures";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "spec-beam.js");
@@ -145,5 +145,27 @@ describe("spec-beam command line", function () {
     assert.match(r.stderr, /warning: sigma_x = 0\.05 may be too small/);
     const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
     assert.equal(s.kernel.bandwidth_warnings.length, 1);
+  });
+
+  it("a multi-array .npz: --x-column / --y-column pick the arrays (as documented); a wrong name lists the arrays", () => {
+    const t = plantedTable(40, 3, 9);
+    const f = path.join(dir, "both.npz");
+    writeNpz(f, { pixels: { data: Float32Array.from(t.x.flat()), rows: 120, cols: 3 },
+      fourier: { data: Float32Array.from(t.y.flat()), rows: 120, cols: 3 } });
+    const common = ["--x", f, "--sigma-x", "1", "--sigma-y", "1", "--rff", "40", "--modes", "2", "--seed", "3"];
+    const a = cli(["compare", ...common, "--x-column", "pixels", "--y-column", "fourier", "--out", path.join(dir, "npz-run")]);
+    assert.equal(a.code, 0, a.stderr);
+    // the same numbers as the two arrays given as separate .npy files
+    const b = cli(["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), ...common.slice(2),
+      "--out", path.join(dir, "npy-run")]);
+    assert.equal(b.code, 0, b.stderr);
+    const ev = (d: string) => JSON.parse(fs.readFileSync(path.join(dir, d, "summary.json"), "utf8")).eigenvalues;
+    assert.deepEqual(ev("npz-run"), ev("npy-run"));
+    const wrong = cli(["compare", ...common, "--x-column", "pixel", "--y-column", "fourier", "--out", path.join(dir, "npz-bad")]);
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.match(wrong.stderr, /both\.npz: \.npz has no array 'pixel' \(arrays: (fourier, pixels|pixels, fourier)\)/);
+    const none = cli(["compare", ...common, "--y-column", "fourier", "--out", path.join(dir, "npz-none")]);
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /several arrays .*--x-column \/ --y-column/);
   });
 });
