@@ -31,7 +31,7 @@ testdeps: sysdeps
 	@bash infra/flink/fetch-jobserver.sh >/dev/null
 	@bash infra/docker/build-boot.sh >/dev/null
 
-# node_modules/spec-beam -> .. lets Beam workers `require("spec-beam/dist/...")` (transforms/register.ts).
+# node_modules/spec-beam -> .. lets Beam workers `require("spec-beam/dist/...")` (beam-runtime/register.ts).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	ln -sfn .. node_modules/spec-beam

@@ -3,10 +3,29 @@
 // "Silent miscompiles"). Only those constructs are checked: no stylistic rules on purpose.
 const tsParser = require("@typescript-eslint/parser");
 const closureRules = require("./tools/eslint-rules");
+const layerRules = closureRules.layers;
 
 const SOURCE_DIRS = [
-  "spec", "linalg", "io", "transforms", "pipelines", "report", "configs", "infra", "bench", "test", "tools", "demo", "stages",
+  "pipelines", "transforms", "beam-runtime", "worker", "shards", "run-dir", "method", "io", "configs", "demo", "report", "linalg",
+  "test", "bench", "tools",
 ];
+
+// Top to bottom: a file may import from its own folder or from a folder in a lower layer only.
+// `outside` folders may import anything; no layered file may import from them (or from a folder not listed).
+const LAYER_ORDER = {
+  layers: [
+    ["pipelines"],
+    ["transforms"],
+    ["beam-runtime"],
+    ["worker"],
+    ["shards", "run-dir"],
+    ["method", "io", "configs", "demo"],
+    ["report"],
+    ["linalg"],
+  ],
+  outside: ["test", "bench", "tools"],
+  docs: "docs/architecture.md",
+};
 
 // Parameter patterns and `for (const [k, v] of ...)` compile correctly; every other
 // declaration-level array pattern (nested in an object pattern, in a `for (;;)` head) loses elements.
@@ -60,6 +79,11 @@ module.exports = [
       "closure/no-exported-const-in-closure": "error",
       "closure/no-captured-mutable-for-let": "error",
     },
+  },
+  {
+    files: SOURCE_DIRS.map((dir) => `${dir}/**/*.ts`),
+    plugins: { layers: layerRules },
+    rules: { "layers/layer-order": ["error", LAYER_ORDER] },
   },
   {
     // Only Beam code is serialised from source text (class bodies are not checked by the rule).

@@ -11,7 +11,7 @@ import "./openblas-env";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { synthesize } from "../tools/synth";
+import { synthesize } from "../test/data/synth";
 import { resolveConfig } from "../configs/load";
 import { runCompare } from "../pipelines/compare";
 import { backendInfo, getBackend } from "../linalg/index";

@@ -2,18 +2,19 @@
 // embedding Y W differs as little as possible from X under SPEC-diff, cosine kernel with exact features.
 // Each step draws a minibatch of the SAME samples on both sides, takes lambda = the eigenvalue of largest |.| of
 // Gamma_b (exactly, through the b x b symmetric form: power iteration stalls near the optimum, where the largest
-// positive and negative eigenvalues have nearly equal magnitude) and its gradient (spec/align.ts), and moves W by Adam on |lambda| + reg ||W - I||_F^2.
+// positive and negative eigenvalues have nearly equal magnitude) and its gradient (method/align.ts), and moves W by Adam on |lambda| + reg ||W - I||_F^2.
 // Training is sequential, so it runs on the driver: it reads up to align.max_rows paired rows, evenly from the
 // shards, and holds align.holdout of them out to measure SPEC-diff before and after on rows it never trained on.
 // Outputs (published like compare's, local or gs://): W.npy (float64, dY x dY; apply as Y W) and summary.json.
 import type { SpecConfig } from "../configs/schema";
 import { configHash } from "../configs/load";
-import { headOfShard, planRun, PlanError, RunPlan } from "./plan";
-import { readShard } from "./shard-rows";
+import { planRun, PlanError, RunPlan } from "./plan";
+import { headOfShard } from "../shards/shard";
+import { readShard } from "../shards/read";
 import { readIdsFile } from "../io/source";
 import { InputError } from "../io/errors";
-import { shardRowSet } from "../stages/row-set";
-import { ZeroVectorError } from "../spec/features";
+import { shardRowSet } from "../worker/row-set";
+import { ZeroVectorError } from "../method/features";
 import { npyBytes } from "../io/npy-write";
 import { storeWrite } from "../io/run-store";
 import { openRunSession, RunSession } from "../io/run-session";
@@ -21,8 +22,8 @@ import { withSignalCleanup } from "./run-signals";
 import { pausePoint } from "../io/fault";
 import { getBackend, backendInfo } from "../linalg/index";
 import type { LinalgBackend } from "../linalg/backend";
-import { alignLinearStep, extremeEigenpair, normalizeRows } from "../spec/align";
-import { Prng } from "../spec/prng";
+import { alignLinearStep, extremeEigenpair, normalizeRows } from "../method/align";
+import { Prng } from "../method/prng";
 
 interface AlignResult {
   outDir: string;

@@ -1,19 +1,18 @@
-// `--method exact`: the n x n oracle (spec/exact.ts) for small n, run on the driver. It reads every row into one
-// process by design, so it refuses n above EXACT_MAX_N. It writes the same intermediate files as the Beam job
-// (solution.json, scores part, top lists, timings) so that one finalize step produces the same outputs.
+// `--method exact`: the n x n oracle (method/exact.ts) for small n, run on the driver. It reads every row into one
+// process by design, so it refuses n above EXACT_MAX_N. It writes the same intermediate entries as the Beam job,
+// through the same run-dir/ writers, so that one finalize step (pipelines/finalize.ts) produces the same outputs.
 import { getBackend, backendInfo } from "../linalg/index";
-import { exactSpec, kernelMatrix, ExactKernel } from "../spec/exact";
-import { specDiff } from "../spec/specdiff";
-import type { SpecModel, SideModel } from "../spec/model";
-import { readShard, MetaValue } from "./shard-rows";
+import { exactSpec, kernelMatrix, ExactKernel } from "../method/exact";
+import { specDiff } from "../method/specdiff";
+import type { SpecModel, SideModel } from "../method/model";
+import { readShard } from "../shards/read";
 import { readIdsFile } from "../io/source";
-import { writeParquet, OutputColumn } from "../io/parquet-write";
-import { storeFile, storeWrite } from "../io/run-store";
 import type { RunPlan } from "./plan";
 import { PlanError } from "./plan";
-import { modeNames, SolutionJson } from "../stages/solve-stage";
-import { selectModes } from "../spec/mode-signs";
-import { metaColumnType, scoreColumn, Candidate } from "../stages/score-stage";
+import { Candidate, MetaValue, modeNames, scorePartName, SolutionJson } from "../run-dir/layout";
+import { writeScoreTiming, writeSolution, writeTop } from "../run-dir/files";
+import { writeScorePart } from "../run-dir/score-part";
+import { selectModes } from "../method/mode-signs";
 
 /** n x n doubles, a few copies: 4,000 rows is ~0.5 GB and an eigensolve of seconds. */
 const EXACT_MAX_N = 4000;
@@ -85,20 +84,14 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
     col_sum_check: 0,
     solve_seconds: (Date.now() - t0) / 1000,
   };
-  storeWrite(opts.tmpDir, "solution.json", JSON.stringify(solution));
+  writeSolution(opts.tmpDir, solution);
   // scores: the eigenvector entries themselves
-  const columns: OutputColumn[] = [
-    { name: "id", type: "string", values: ids },
-    { name: "row", type: "int64", values: Array.from({ length: n }, (_, i) => i) },
-  ];
-  for (const c of opts.metadataColumns) {
-    columns.push({ name: c, type: metaColumnType(meta[c]), values: meta[c], nullable: meta[c].some((v) => v === null) });
-  }
-  const scoreOf = (j: number, i: number): number => ex.vectors[i * n + cols[j]];
-  names.forEach((m, j) => {
-    columns.push({ name: scoreColumn(m), type: "double", values: Float64Array.from({ length: n }, (_, i) => scoreOf(j, i)) });
-  });
-  writeParquet(storeFile(opts.tmpDir, "scores/part-00000-of-00001.parquet"), columns);
+  const K = names.length;
+  const scores = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) scores[i * K + j] = ex.vectors[i * n + cols[j]];
+  const scoreOf = (j: number, i: number): number => scores[i * K + j];
+  writeScorePart(opts.tmpDir, scorePartName(0, 1), { rows: n, ids: ids, rowIndex: (i) => i, metadata: meta },
+    opts.metadataColumns, names, scores);
   names.forEach((m, j) => {
     const order = Array.from({ length: n }, (_, i) => i)
       .sort((a, b) => scoreOf(j, b) - scoreOf(j, a) || a - b)
@@ -108,9 +101,9 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
       for (const c of opts.metadataColumns) md[c] = meta[c][i];
       return { id: ids[i], row: i, score: scoreOf(j, i), metadata: md };
     });
-    storeWrite(opts.tmpDir, `top/${m}.json`, JSON.stringify(cands));
+    writeTop(opts.tmpDir, m, JSON.stringify(cands));
   });
-  storeWrite(opts.tmpDir, "timings/score-exact.json", JSON.stringify({ rows: n, score_seconds: 0, write_seconds: 0 }));
+  writeScoreTiming(opts.tmpDir, "exact", { rows: n, score_seconds: 0, write_seconds: 0 });
 };
 
 export { runExact, EXACT_MAX_N };

@@ -5,31 +5,7 @@ import { InputError } from "../io/errors";
 import { expandInputs } from "../io/paths";
 import { inspectSource, readIdsFile, SourceInfo } from "../io/source";
 import type { SpecConfig } from "../configs/schema";
-
-interface SourceOptions {
-  column?: string;
-  idColumn?: string;
-  idsFile?: string;
-  metadataColumns: string[];
-}
-
-/** Rows [start, start + count) of one file. */
-interface Slice {
-  path: string;
-  start: number;
-  count: number;
-}
-
-interface ShardDesc {
-  index: number;
-  total: number;
-  /** first global row (0-based) of the shard */
-  globalStart: number;
-  rows: number;
-  x: Slice[];
-  /** null: Y is a second column of the same rows as X */
-  y: Slice[] | null;
-}
+import type { ShardDesc, Slice, SourceOptions } from "../shards/shard";
 
 interface SidePlan {
   spec: string;
@@ -172,21 +148,4 @@ const planById = (cfg: SpecConfig, x: SidePlan, y: SidePlan, sameTable: boolean)
     shards: soloShards(x, cfg.compute.shard_rows), yShards: soloShards(y, cfg.compute.shard_rows) };
 };
 
-/** The first `rows` rows of a shard (samples: bandwidth, centring, align): trims the X and Y slices alike. */
-const headOfShard = (shard: ShardDesc, rows: number): ShardDesc => {
-  const trim = (slices: Slice[]): Slice[] => {
-    const out: Slice[] = [];
-    let left = rows;
-    for (const s of slices) {
-      if (left <= 0) break;
-      out.push({ path: s.path, start: s.start, count: Math.min(s.count, left) });
-      left -= s.count;
-    }
-    return out;
-  };
-  const r = Math.min(rows, shard.rows);
-  return { index: shard.index, total: shard.total, globalStart: shard.globalStart, rows: r, x: trim(shard.x),
-    y: shard.y === null ? null : trim(shard.y) };
-};
-
-export { headOfShard, planRun, PlanError, ShardDesc, Slice, SourceOptions, RunPlan, SidePlan };
+export { planRun, PlanError, RunPlan, SidePlan };

@@ -5,12 +5,12 @@ import { strict as assert } from "node:assert";
 import { Reader, Writer } from "protobufjs";
 import { Context } from "apache-beam/coders/coders";
 import type { KV } from "apache-beam/values";
-import * as support from "../transforms/support";
-import { GramAccumulator } from "../spec/gram";
-import { bytesToF64, f64ToBytes, sumBytes } from "../stages/bytes";
-import { IdBuckets, checkIdBucket } from "../stages/ids";
-import { pairRows, decodePaired } from "../stages/keyed-rows";
-import { assembleV } from "../stages/solve-stage";
+import * as support from "../beam-runtime/coders";
+import { GramAccumulator } from "../method/gram";
+import { bytesToF64, f64ToBytes, sumBytes } from "../worker/bytes";
+import { IdBuckets, checkIdBucket } from "../worker/ids";
+import { pairRows, decodePaired } from "../worker/keyed-rows";
+import { assembleV } from "../worker/solve-stage";
 import { getBackend } from "../linalg/index";
 
 const roundTrip = <T>(coder: { encode: (v: T, w: Writer, c: Context) => void; decode: (r: Reader, c: Context) => T }, v: T): T => {

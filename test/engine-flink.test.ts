@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir, removeDir, openDuckDb, queryRows, Connection } from "./io-helpers";
 import { runQuiet, nothingPublished } from "./pipeline-fixtures";
-import { synthesize } from "../tools/synth";
-import { defaultJobServerJar } from "../infra/flink/jobserver";
+import { synthesize } from "./data/synth";
+import { defaultJobServerJar } from "../beam-runtime/flink-job-server";
 
 const skip = process.env.SPEC_BEAM_SKIP_FLINK === "1";
 

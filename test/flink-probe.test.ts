@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startJobServer } from "../infra/flink/jobserver";
-import type { JobServer } from "../infra/flink/jobserver";
+import { startJobServer } from "../beam-runtime/flink-job-server";
+import type { JobServer } from "../beam-runtime/flink-job-server";
 import { probePipeline, tileValue, sideValue, keyOf } from "./fixtures/flink-probe";
-import { runOnJobServer } from "../pipelines/flink-run";
+import { runOnJobServer } from "../beam-runtime/flink-run";
 import type { ProbeParams } from "./fixtures/flink-probe";
-import { applyWorkerPatches, workerPatchesApplied } from "../transforms/worker-patches";
+import { applyWorkerPatches, workerPatchesApplied } from "../beam-runtime/worker-patches";
 
 const SKIP_FLINK = process.env.SPEC_BEAM_SKIP_FLINK === "1";
 const MIB = 1024 * 1024;

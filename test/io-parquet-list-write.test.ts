@@ -11,7 +11,7 @@ import { PageCursor } from "../io/parquet-pages";
 import { writeParquet } from "../io/parquet-write";
 import type { ParquetColumn, WriteOptions } from "../io/parquet-write";
 import { inspectSource, readRows } from "../io/source";
-import { Prng } from "../spec/prng";
+import { Prng } from "../method/prng";
 import { makeTempDir, openDuckDb, queryRows, removeDir, sqlString } from "./io-helpers";
 import type { Connection } from "./io-helpers";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { LinalgBackend, Vec } from "../linalg/backend";
 import { getBackend } from "../linalg/index";
 import { portableBackend } from "../linalg/portable";
-import { featuresInto, makeFeatureMap } from "../spec/features";
+import { featuresInto, makeFeatureMap } from "../method/features";
 import { makeRandom, randomMatrix, randomSpd } from "./linalg-fixtures";
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {

@@ -164,7 +164,7 @@ const graded = (rand: () => number, n: number, top: number, span: number): Float
 };
 
 /**
- * SPEC's Theta = U D U^T (spec/solver.ts): U the upper Cholesky factor of C + eps I for a PSD C of the given rank,
+ * SPEC's Theta = U D U^T (method/solver.ts): U the upper Cholesky factor of C + eps I for a PSD C of the given rank,
  * D = diag(I_h, -I_h). Built with the portable Cholesky so both backends see the same matrix.
  */
 const specTheta = (rand: () => number, n: number, rank: number): Float64Array => {

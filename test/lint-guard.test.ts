@@ -12,7 +12,7 @@ const METHOD_RULE = "closure/no-object-method-shorthand";
 
 let eslint: ESLint;
 
-const lint = async (code: string, relPath = "spec/probe.ts"): Promise<ESLint.LintResult> => {
+const lint = async (code: string, relPath = "method/probe.ts"): Promise<ESLint.LintResult> => {
   const results = await eslint.lintText(code, { filePath: path.join(ROOT, relPath) });
   assert.equal(results.length, 1);
   return results[0];
@@ -234,11 +234,11 @@ describe("lint guard against ts-closure-transform miscompiles", () => {
     await assertClean(safe, "transforms/probe.ts");
     await assertClean(safe, "pipelines/probe.ts");
     // Outside Beam code nothing is serialised from source text.
-    await assertClean(bad, "spec/probe.ts");
+    await assertClean(bad, "method/probe.ts");
   });
 
   it("covers every source directory, cannot be silenced, and skips dist/, node_modules/ and fixtures", async () => {
-    const dirs = ["spec", "linalg", "io", "transforms", "pipelines", "report", "configs", "infra", "bench", "test", "tools"];
+    const dirs = ["pipelines", "transforms", "beam-runtime", "worker", "shards", "run-dir", "method", "io", "configs", "demo", "report", "linalg", "bench", "test", "tools"];
     for (const dir of dirs) {
       const result = await lint("const xs = [1, 2];\nconst [a, b] = xs;\nconsole.log(a, b);", `${dir}/deep/probe.ts`);
       assert.deepEqual(errorLines(result, "no-restricted-syntax"), [2], `not linted: ${dir}/`);

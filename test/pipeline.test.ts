@@ -1,4 +1,4 @@
-// The compare pipeline on Beam's direct runner, end to end: planted clusters, equality with the in-memory spec/
+// The compare pipeline on Beam's direct runner, end to end: planted clusters, equality with the in-memory method/
 // computation, and the output contract (files, columns, DuckDB-readable).
 import { strict as assert } from "node:assert";
 import * as fs from "fs";
@@ -6,9 +6,9 @@ import * as path from "path";
 import { makeTempDir, removeDir, openDuckDb, queryRows, Connection } from "./io-helpers";
 import { plantedTable, writeTableParquet, runQuiet, Table } from "./pipeline-fixtures";
 import { getBackend } from "../linalg/index";
-import { featurePair, phiBlock, SpecModel } from "../spec/model";
-import { GramAccumulator, covariance } from "../spec/gram";
-import { solveSpec } from "../spec/solver";
+import { featurePair, phiBlock, SpecModel } from "../method/model";
+import { GramAccumulator, covariance } from "../method/gram";
+import { solveSpec } from "../method/solver";
 import { inspectSource, readRows } from "../io/source";
 import { writeNpy } from "../io/npy-write";
 
@@ -78,7 +78,7 @@ describe("compare pipeline (direct runner)", function () {
     assert.ok(a * b < 0, `mean +1 scores of A and B should have opposite signs: ${a}, ${b}`);
   });
 
-  it("equals the in-memory spec/ computation on the same rows (eigenvalues rel 1e-9, scores 1e-9)", async () => {
+  it("equals the in-memory method/ computation on the same rows (eigenvalues rel 1e-9, scores 1e-9)", async () => {
     const backend = getBackend("auto");
     // the default float32 projection, centred on the points the run recorded
     const k = summary.kernel as { projection: string; projection_center_x: number[]; projection_center_y: number[] };

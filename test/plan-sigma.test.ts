@@ -1,8 +1,8 @@
-// The plan-time bandwidth (pipelines/compare.ts gramSigma) must follow spec/bandwidth.ts autoSigma exactly up to
+// The plan-time bandwidth (pipelines/compare.ts gramSigma) must follow method/bandwidth.ts autoSigma exactly up to
 // rounding: same subsample, same median rule, same errors; it only takes the distances from one GEMM.
 import assert from "node:assert/strict";
-import { autoSigma } from "../spec/bandwidth";
-import { gramSigma } from "../pipelines/compare";
+import { autoSigma } from "../method/bandwidth";
+import { gramSigma } from "../pipelines/resolve-model";
 
 const seeded = (seed: number): (() => number) => {
   let s = seed >>> 0;

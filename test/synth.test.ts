@@ -1,4 +1,4 @@
-// tools/synth.ts, run as the command line tool: sharded X/Y Parquet datasets that DuckDB reads
+// test/data/synth.ts, run as the command line tool: sharded X/Y Parquet datasets that DuckDB reads
 // with the promised layout, the planted cluster structure (X separates what Y merges), data that
 // depends on the seed but not on the sharding, and the npy format.
 import assert from "node:assert/strict";
@@ -81,7 +81,7 @@ const withinBetween = (side: Side): { within: number; between: number } => {
   return { within: w / wn, between: b / bn };
 };
 
-describe("tools/synth: synthetic paired embeddings", function () {
+describe("test/data/synth: synthetic paired embeddings", function () {
   this.timeout(120000);
   let dir = "";
   let db: Connection;

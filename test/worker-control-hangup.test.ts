@@ -1,6 +1,6 @@
 // The Flink engine test's rare "1 CANCELLED: Runner closed connection" (then mocha's "done() called multiple
 // times"), reproduced without Flink: the runner ends the SDK worker's control stream with a status, and the SDK,
-// which has no "error" listener there, throws it out of the process. transforms/worker-patches.ts (3) fixes it.
+// which has no "error" listener there, throws it out of the process. beam-runtime/worker-patches.ts (3) fixes it.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "child_process";
 import * as path from "path";

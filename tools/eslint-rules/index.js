@@ -2,6 +2,15 @@
 // Local rules guarding against ts-closure-transform miscompiles that need scope analysis
 // (see docs/beam-typescript-sdk.md, "Silent miscompiles"), and against object-literal methods,
 // which Beam's serialiser cannot rebuild from their source text.
+// `layers` is a second plugin: imports must point down the layer order that eslint.config.js passes
+// to `layers/layer-order`.
+const layers = {
+  meta: { name: "spec-beam-layers" },
+  rules: {
+    "layer-order": require("./layer-order"),
+  },
+};
+
 module.exports = {
   meta: { name: "spec-beam-closure" },
   rules: {
@@ -10,4 +19,5 @@ module.exports = {
     "no-captured-mutable-for-let": require("./no-captured-mutable-for-let"),
     "no-object-method-shorthand": require("./no-object-method-shorthand"),
   },
+  layers,
 };

@@ -1,0 +1,74 @@
+// Runs a pipeline on a Beam job service (the Flink job server, the Dataflow job service) and waits for a terminal
+// state, polling every 250 ms (the SDK's own waitUntilFinish backs off to 10 s between polls) with a deadline; the
+// job server's log tail joins any failure. Workers outside this process get their environment from
+// beam-runtime/sdk-staging.ts (the SDK's own DOCKER staging is broken).
+import * as beam from "apache-beam";
+import { withQuietConsole } from "./quiet-console";
+import * as jobApi from "apache-beam/proto/org/apache/beam/model/job_management/v1/beam_job_api";
+import { StagedPortableRunner, WorkerEnvironment } from "./sdk-staging";
+
+interface JobRunOptions {
+  endpoint: string;
+  environmentType: "LOOPBACK" | "DOCKER" | "PROCESS";
+  sdkContainerImage?: string;
+  /** DOCKER/PROCESS workers: environment and staging (default for DOCKER: sdkContainerImage, staging image) */
+  worker?: WorkerEnvironment;
+  /** more pipeline options, e.g. project, region, tempLocation, jobName; they override the fields above */
+  pipelineOptions?: Record<string, unknown>;
+  /** engine parallelism; default 2 unless pipelineOptions are given (Dataflow has no such option) */
+  parallelism?: number;
+  timeoutMs?: number;
+  logTail?: () => string;
+  /** silence the SDK worker's per-bundle console chatter while the job runs */
+  quiet?: boolean;
+}
+
+const TERMINAL: number[] = [
+  jobApi.JobState_Enum.FAILED,
+  jobApi.JobState_Enum.CANCELLED,
+  jobApi.JobState_Enum.UPDATED,
+  jobApi.JobState_Enum.DRAINED,
+];
+
+interface PollableResult {
+  getState: () => Promise<{ state: number }>;
+  cancel: () => Promise<void>;
+}
+
+const portableOptions = (o: JobRunOptions): { jobEndpoint: string; [k: string]: unknown } => {
+  const options: { jobEndpoint: string; [k: string]: unknown } = { jobEndpoint: o.endpoint,
+    environmentType: o.environmentType };
+  if (o.parallelism !== undefined || !o.pipelineOptions) options.parallelism = o.parallelism ?? 2;
+  if (o.sdkContainerImage) options.sdkContainerImage = o.sdkContainerImage;
+  return { ...options, ...(o.pipelineOptions ?? {}) };
+};
+
+const workerOf = (o: JobRunOptions): WorkerEnvironment | undefined => {
+  if (o.worker) return o.worker;
+  if (o.environmentType === "DOCKER") return { type: "DOCKER", image: o.sdkContainerImage, staging: "image" };
+  if (o.environmentType === "PROCESS") throw new Error("PROCESS workers need JobRunOptions.worker (the boot command)");
+  return undefined;
+};
+
+const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOptions): Promise<void> => {
+  const tail = (): string => (o.logTail ? `; job server log:\n${o.logTail()}` : "");
+  const body = async (): Promise<void> => {
+    const runner = new StagedPortableRunner(portableOptions(o), workerOf(o));
+    const result = (await runner.runAsync(pipeline)) as unknown as PollableResult;
+    const timeout = o.timeoutMs ?? 24 * 3600 * 1000;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const state = (await result.getState()).state;
+      if (state === jobApi.JobState_Enum.DONE) return;
+      if (TERMINAL.includes(state)) throw new Error(`job ended in state ${jobApi.JobState_Enum[state]}${tail()}`);
+      if (Date.now() > deadline) {
+        await result.cancel().catch(() => undefined);
+        throw new Error(`job did not finish within ${timeout} ms${tail()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  return o.quiet ? withQuietConsole(body) : body();
+};
+
+export { runOnJobServer, portableOptions, workerOf, JobRunOptions };

@@ -1,0 +1,190 @@
+// The driver's last step: read back what the workers (or the exact method) left in the run directory
+// (run-dir/layout.ts), check that nothing was lost, and write the published outputs: eigenvalues.parquet,
+// top_samples.parquet, summary.json and report.html. The score parts stay where the workers wrote them.
+import * as fs from "fs";
+import * as path from "path";
+import type { SpecConfig } from "../configs/schema";
+import { configHash } from "../configs/load";
+import type { RunPlan } from "./plan";
+import type { ResolvedModel } from "./resolve-model";
+import { writeParquet } from "../io/parquet-write";
+import { storeFile, storeWrite } from "../io/run-store";
+import { Candidate, RUN_FILES, scoreColumn, SolutionJson } from "../run-dir/layout";
+import { nameScoreParts, readSolution, readTops, removeIntermediates, sumScoreTimings } from "../run-dir/files";
+import { metaColumnType } from "../run-dir/score-part";
+import { renderReport } from "../report/html";
+import { runnerDescription } from "../beam-runtime/runners";
+
+const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see method/prng.ts";
+
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
+
+const packageVersion = (name: string): string => {
+  try {
+    return (readJson<{ version: string }>(require.resolve(`${name}/package.json`))).version;
+  } catch {
+    return "unknown";
+  }
+};
+
+/** What finalize reads back; every count is checked against the Gram pass's, so a lost part is an error. */
+interface WorkerOutputs {
+  sol: SolutionJson;
+  tops: Record<string, Candidate[]>;
+  partFiles: string[];
+  scoreTiming: ReturnType<typeof sumScoreTimings>;
+}
+
+const readWorkerOutputs = (cfg: SpecConfig, plan: RunPlan, tmpDir: string): WorkerOutputs => {
+  const sol = readSolution(tmpDir);
+  for (const side of [["positive", "+", sol.kp], ["negative", "-", sol.kn]] as const) {
+    if (side[2] < cfg.modes) {
+      process.stderr.write(`[solve] note: only ${side[2]} ${side[0]} eigenvalue(s) beyond the tolerance ` +
+        `${sol.eigenvalue_tolerance.toExponential(2)} exist; reporting ${side[2]} of the ${cfg.modes} ${side[1]}modes requested\n`);
+    }
+  }
+  const partFiles = nameScoreParts(tmpDir);
+  if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
+    throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
+  }
+  const scoreTiming = sumScoreTimings(tmpDir);
+  if (scoreTiming.rows !== sol.n) throw new Error(`the score pass scored ${scoreTiming.rows} rows, the Gram pass ${sol.n}`);
+  const tops = readTops(tmpDir, sol.modes);
+  removeIntermediates(tmpDir);
+  return { sol: sol, tops: tops, partFiles: partFiles, scoreTiming: scoreTiming };
+};
+
+/** eigenvalues.parquet (rank +1..+k, -1..-k) and top_samples.parquet (each mode's best rows with their metadata). */
+const writeTables = (cfg: SpecConfig, out: WorkerOutputs, tmpDir: string): void => {
+  const sol = out.sol;
+  writeParquet(storeFile(tmpDir, RUN_FILES.eigenvalues), [
+    { name: "mode", type: "string", values: sol.modes },
+    { name: "side", type: "string", values: sol.modes.map((m) => (m[0] === "+" ? "x_minus_y" : "y_minus_x")) },
+    { name: "rank", type: "int32", values: sol.modes.map((m) => Number(m.slice(1))) },
+    { name: "eigenvalue", type: "double", values: Float64Array.from(sol.eigenvalues) },
+  ]);
+  const metaCols = cfg.metadata_columns;
+  const rows: { mode: string; rank: number; c: Candidate }[] = [];
+  for (const m of sol.modes) out.tops[m].forEach((c, i) => rows.push({ mode: m, rank: i + 1, c: c }));
+  writeParquet(storeFile(tmpDir, RUN_FILES.topSamples), [
+    { name: "mode", type: "string", values: rows.map((r) => r.mode) },
+    { name: "rank", type: "int32", values: rows.map((r) => r.rank) },
+    { name: "id", type: "string", values: rows.map((r) => r.c.id) },
+    { name: "row", type: "int64", values: rows.map((r) => r.c.row) },
+    { name: "score", type: "double", values: Float64Array.from(rows.map((r) => r.c.score)) },
+    ...metaCols.map((c) => ({ name: c, type: metaColumnType(rows.map((r) => r.c.metadata[c])),
+      values: rows.map((r) => r.c.metadata[c]) })),
+  ]);
+};
+
+/** Reads the workers' entries, writes the published outputs, returns summary.json's content (written by the caller). */
+const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, tmpDir: string,
+                  timings: Record<string, number>): Record<string, unknown> => {
+  const out = readWorkerOutputs(cfg, plan, tmpDir);
+  writeTables(cfg, out, tmpDir);
+  const summary = buildSummary(cfg, plan, resolved, out, timings);
+  storeWrite(tmpDir, RUN_FILES.report, buildReport(cfg, plan, resolved, out, timings));
+  return summary;
+};
+
+const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, out: WorkerOutputs,
+                      timings: Record<string, number>): Record<string, unknown> => {
+  const sol = out.sol;
+  const partFiles = out.partFiles;
+  const scoreTiming = out.scoreTiming;
+  const m = resolved.model;
+  const summary: Record<string, unknown> = {
+    tool: { name: "spec-beam", version: packageVersion("spec-beam"), apache_beam: packageVersion("apache-beam"),
+      node: process.version },
+    name: cfg.name,
+    config: cfg,
+    config_hash: configHash(cfg),
+    seed: cfg.seed,
+    prng: PRNG_DESCRIPTION,
+    backend: sol.backend,
+    runner: runnerDescription(cfg),
+    n: sol.n,
+    dims: { x: plan.x.dim, y: plan.y.dim },
+    features: { DX: sol.DX, DY: sol.DY, M: sol.M },
+    kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
+      bandwidth_warnings: resolved.warnings,
+      rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas,
+      // with the float32 projection: the points the rows were centred on (the features do not depend on them, their
+      // rounding does; recorded so that the run can be recomputed exactly)
+      projection: cfg.kernel.type === "gaussian" ? cfg.compute.projection : null,
+      projection_center_x: m.x.center ?? null, projection_center_y: m.y.center ?? null },
+    eta: cfg.eta,
+    method: cfg.method,
+    modes: sol.k,
+    modes_requested: cfg.modes,
+    modes_reported: { positive: sol.kp, negative: sol.kn },
+    eigenvalue_tolerance: sol.eigenvalue_tolerance,
+    eigenvalues: { positive: sol.positive, negative: sol.negative },
+    spectrum: { values: sol.spectrum, complete: sol.spectrum_complete },
+    null_modes: sol.null_modes,
+    spec_diff: sol.spec_diff,
+    diagnostics: sol.diagnostics,
+    counters: { rows: sol.n, shards: sol.gram.shards, blocks: sol.gram.blocks, score_parts: partFiles.length },
+    timings: {
+      ...timings,
+      gram_read_seconds: sol.gram.read_seconds,
+      gram_feature_seconds: sol.gram.feature_seconds,
+      gram_syrk_seconds: sol.gram.syrk_seconds,
+      solve_seconds: sol.solve_seconds,
+      score_seconds: scoreTiming.score_seconds,
+      score_write_seconds: scoreTiming.write_seconds,
+    },
+    outputs: { eigenvalues: RUN_FILES.eigenvalues, scores: RUN_FILES.scoresGlob,
+      score_columns: Object.fromEntries(sol.modes.map((mm) => [mm, scoreColumn(mm)])),
+      top_samples: RUN_FILES.topSamples, report: RUN_FILES.report },
+  };
+  return summary;
+};
+
+/** report.html: the facts of the run, the spectrum, SPEC-diff, the diagnostics and each mode's top samples. */
+const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, out: WorkerOutputs,
+                     timings: Record<string, number>): string => {
+  const sol = out.sol;
+  const tops = out.tops;
+  const m = resolved.model;
+  const xName = cfg.x.column ?? path.basename(cfg.x.path);
+  const yName = cfg.y?.column ?? path.basename(cfg.y?.path ?? "y");
+  const html = renderReport({
+    title: cfg.name,
+    xName: xName,
+    yName: yName,
+    facts: [
+      ["samples (n)", String(sol.n)],
+      ["X", `${xName}: ${plan.x.dim}-d, ${cfg.x.path}`],
+      ["Y", `${yName}: ${plan.y.dim}-d, ${cfg.y?.path ?? cfg.x.path}`],
+      ["kernel", cfg.kernel.type === "gaussian"
+        ? `gaussian, sigma_x = ${m.x.sigma.toPrecision(4)}, sigma_y = ${m.y.sigma.toPrecision(4)} (${resolved.sigmaSource}); ${cfg.kernel.rff} random Fourier frequencies per embedding`
+        : "cosine (exact features)"],
+      ["eta", String(cfg.eta)],
+      ["method", `${cfg.method}; M = ${sol.M} features; backend ${sol.backend.name}`],
+      ["seed", `${cfg.seed} (${PRNG_DESCRIPTION})`],
+      ["runner", runnerDescription(cfg)],
+      ["config hash", configHash(cfg)],
+      ["wall time", `${(timings.pipeline_seconds ?? 0).toFixed(1)} s pipeline`],
+    ],
+    positive: sol.positive,
+    negative: sol.negative,
+    specDiff: sol.spec_diff,
+    diagnostics: [
+      ["top eigenvalues of C_XX", sol.diagnostics.top_eigenvalues_cxx.map((v) => v.toFixed(4)).join(", ")],
+      ["top eigenvalues of C_YY", sol.diagnostics.top_eigenvalues_cyy.map((v) => v.toFixed(4)).join(", ")],
+      ["trace(Gamma) vs 1 - eta", `${sol.diagnostics.trace_gamma.toFixed(6)} vs ${sol.diagnostics.trace_expected.toFixed(6)}`],
+    ],
+    modes: sol.modes.map((mm, j) => ({
+      mode: mm,
+      eigenvalue: sol.eigenvalues[j],
+      samples: tops[mm].map((c, i) => ({ rank: i + 1, id: c.id, score: c.score, metadata: c.metadata })),
+    })),
+    imageColumn: cfg.report.image_column,
+    labelColumn: cfg.report.label_column,
+    samplesShown: cfg.report.samples_shown,
+  });
+  return html;
+};
+
+export { finalize };

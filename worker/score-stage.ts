@@ -1,0 +1,222 @@
+// The score pass, per worker bundle: per-sample scores u = Phi V for the selected modes, one Parquet part file per
+// shard (id, row, metadata, one column per mode), and each mode's top-N samples kept per bundle so that only
+// N candidates per mode and bundle leave the worker.
+import * as crypto from "crypto";
+import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
+import { featurePair, FeaturePair, phiBlock } from "../method/model";
+import { scoreBlock } from "../method/scores";
+import { readShard } from "../shards/read";
+import { PairedBuffer, PIECE_ROWS, RowSet, shardPieces, shardRowSet } from "./row-set";
+import type { ShardDesc } from "../shards/shard";
+import { readIdsFile } from "../io/source";
+import { faultPoint } from "../io/fault";
+import { JobSpec } from "./job";
+import { assembleV } from "./solve-stage";
+import { Candidate, MetaValue, modeNames, ScoreTiming } from "../run-dir/layout";
+import { joinedPartName, shardPartName, writeScoreTiming } from "../run-dir/files";
+import { writeScorePart } from "../run-dir/score-part";
+import { ShardLookahead } from "./lookahead";
+import type { KeyedBytes } from "./gram-stage";
+
+/** What the part file and the candidates need of a set of scored rows. */
+type ScoredRows = Pick<RowSet, "rows" | "ids" | "rowIndex" | "metadata">;
+
+/** Highest score first; ties broken by global row so that every runner lists the same samples. */
+const better = (a: Candidate, b: Candidate): number => b.score - a.score || a.row - b.row;
+
+const keepTop = (cands: Candidate[], n: number): Candidate[] => cands.sort(better).slice(0, n);
+
+/**
+ * Indices of the n best rows for score column j, best first (higher score, then lower global row): one pass with a
+ * size-n heap whose root is the worst kept row, instead of sorting every row of the part for every mode.
+ */
+const topRows = (rows: ScoredRows, scores: Float64Array, K: number, j: number, n: number): number[] => {
+  const heap: number[] = [];
+  // a is worse than b
+  const worse = (a: number, b: number): boolean => {
+    const sa = scores[a * K + j];
+    const sb = scores[b * K + j];
+    return sa < sb || (sa === sb && rows.rowIndex(a) > rows.rowIndex(b));
+  };
+  const siftDown = (): void => {
+    let p = 0;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= heap.length) return;
+      const c = l + 1 < heap.length && worse(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!worse(heap[c], heap[p])) return;
+      const t = heap[c];
+      heap[c] = heap[p];
+      heap[p] = t;
+      p = c;
+    }
+  };
+  for (let i = 0; i < rows.rows && n > 0; i++) {
+    if (heap.length < n) {
+      heap.push(i);
+      let c = heap.length - 1;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!worse(heap[c], heap[p])) break;
+        const t = heap[c];
+        heap[c] = heap[p];
+        heap[p] = t;
+        c = p;
+      }
+    } else if (worse(heap[0], i)) {
+      heap[0] = i;
+      siftDown();
+    }
+  }
+  return heap.sort((a, b) => scores[b * K + j] - scores[a * K + j] || rows.rowIndex(a) - rows.rowIndex(b));
+};
+
+class ScoreWorker {
+  private readonly backend: LinalgBackend;
+  private readonly pair: FeaturePair;
+  private readonly V: Float64Array;
+  /** score columns: the positive modes then the negative ones */
+  private readonly k: number;
+  private readonly modes: string[];
+  private readonly phi: Float32Array | Float64Array;
+  private top: Candidate[][];
+  private paired?: PairedBuffer;
+  private partSeq = 0;
+  private readonly timing: ScoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
+  private readonly bundleTag = crypto.randomBytes(6).toString("hex");
+  private readonly lookahead = new ShardLookahead((s) => this.scoreOneShard(s));
+
+  constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
+    this.backend = getBackend(job.backend);
+    if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
+    this.pair = featurePair(job.model);
+    const s = assembleV(solution);
+    if (s.M !== this.pair.M) throw new Error(`score: solution has M = ${s.M}, features have ${this.pair.M}`);
+    this.V = s.V;
+    this.k = s.kp + s.kn;
+    this.modes = modeNames(s.kp, s.kn);
+    // float64 whatever compute.precision (which is the SYRK input precision): the scores GEMM is float64, and a
+    // float32 block would be widened into a fresh array for every block.
+    this.phi = new Float64Array(job.blockRows * this.pair.M);
+    this.top = this.modes.map(() => []);
+  }
+
+  /** Takes a shard; it is scored when the next shard arrives or at finish() (worker/lookahead.ts). */
+  scoreShard(shard: ShardDesc): void {
+    this.lookahead.push(shard);
+  }
+
+  private scoreOneShard(shard: ShardDesc): void {
+    const t0 = Date.now();
+    const name = shardPartName(shard.index, shard.total);
+    // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
+    const pieces = shardPieces(shard, PIECE_ROWS);
+    const K = this.k;
+    const scores = new Float64Array(shard.rows * K);
+    const ids: string[] = [];
+    const metadata: Record<string, MetaValue[]> = {};
+    for (const c of this.job.xOpts.metadataColumns) metadata[c] = [];
+    let at = 0;
+    for (const piece of pieces) {
+      const rows = readShard(piece, this.job.xOpts, this.job.yOpts, readIdsFile);
+      scores.set(this.scoresOf(shardRowSet(rows, piece.x[0].path, piece.y ? piece.y[0].path : piece.x[0].path)), at * K);
+      for (let i = 0; i < rows.rows; i++) ids.push(rows.ids[i]);
+      for (const c of this.job.xOpts.metadataColumns) {
+        const from = rows.metadata[c];
+        const to = metadata[c];
+        for (let i = 0; i < from.length; i++) to.push(from[i]);
+      }
+      at += rows.rows;
+    }
+    const start = shard.globalStart;
+    this.writeScored({ rows: shard.rows, ids: ids, rowIndex: (i) => start + i, metadata: metadata }, scores, name);
+    if (this.job.progress) {
+      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows -> ${name} ` +
+        `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
+    }
+  }
+
+  /**
+   * One joined row (pairing by_id). Parts are written every partRows rows under a bundle-unique name; the driver
+   * renames them part-NNNNN-of-NNNNN once all are known.
+   */
+  addPaired(id: string, bytes: Uint8Array): void {
+    if (this.paired === undefined) {
+      this.paired = new PairedBuffer(this.job.partRows, this.job.model.x.d, this.job.model.y.d,
+        this.job.xOpts.metadataColumns, { x: this.job.xSource, y: this.job.ySource });
+    }
+    this.paired.add(id, bytes);
+    if (this.paired.full) this.flushPaired();
+  }
+
+  private flushPaired(): void {
+    if (this.paired === undefined || this.paired.size === 0) return;
+    const set = this.paired.drain();
+    this.writeScored(set, this.scoresOf(set), joinedPartName(this.bundleTag, this.partSeq++));
+  }
+
+  /** rows x 2k scores (row-major) of the rows: features block by block, then one GEMM per block. */
+  private scoresOf(rows: RowSet): Float64Array {
+    const t0 = Number(process.hrtime.bigint()) / 1e9;
+    const K = this.k;
+    const M = this.pair.M;
+    const scores = new Float64Array(rows.rows * K);
+    const B = this.job.blockRows;
+    for (let s = 0; s < rows.rows; s += B) {
+      const r = Math.min(B, rows.rows - s);
+      phiBlock(this.backend, this.pair, rows.x.subarray(s * rows.dX, (s + r) * rows.dX),
+        rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi);
+      scores.set(scoreBlock(this.backend, this.phi, r, M, this.V, K), s * K);
+    }
+    this.timing.score_seconds += Number(process.hrtime.bigint()) / 1e9 - t0;
+    return scores;
+  }
+
+  /** One part file (id, row, metadata, one column per mode) and the rows' candidates for each mode's top N. */
+  private writeScored(rows: ScoredRows, scores: Float64Array, name: string): void {
+    const t0 = Number(process.hrtime.bigint()) / 1e9;
+    const K = this.k;
+    const tw = Number(process.hrtime.bigint()) / 1e9;
+    writeScorePart(this.job.tmpDir, name, rows, this.job.xOpts.metadataColumns, this.modes, scores);
+    faultPoint("score");
+    const t1 = Number(process.hrtime.bigint()) / 1e9;
+    this.timing.score_seconds += tw - t0;
+    this.timing.write_seconds += t1 - tw;
+    this.timing.rows += rows.rows;
+    for (let j = 0; j < K; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
+  }
+
+  /** The rows' best N for mode column j (a method, not a loop body: see the lint rule on loop closures). */
+  private candidates(rows: ScoredRows, scores: Float64Array, K: number, j: number): Candidate[] {
+    const metaCols = this.job.xOpts.metadataColumns;
+    const order = topRows(rows, scores, K, j, this.job.top);
+    return order.map((i) => {
+      const meta: Record<string, MetaValue> = {};
+      for (const c of metaCols) meta[c] = rows.metadata[c][i];
+      return { id: rows.ids[i], row: rows.rowIndex(i), score: scores[i * K + j], metadata: meta };
+    });
+  }
+
+  /** One element per mode: its key and the bundle's top-N candidates as JSON. */
+  finish(): { key: string; value: string }[] {
+    this.lookahead.flush();
+    this.flushPaired();
+    // per-bundle timing for summary.json (workers cannot update driver state; files in the run's tmp dir can)
+    writeScoreTiming(this.job.tmpDir, this.bundleTag, this.timing);
+    return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
+  }
+}
+
+/** CombineFn merging per-bundle candidate lists (JSON) into each mode's global top N. */
+const topCombine = (n: number) => ({
+  createAccumulator: (): Candidate[] => [],
+  addInput: (acc: Candidate[], input: string): Candidate[] => keepTop(acc.concat(JSON.parse(input) as Candidate[]), n),
+  mergeAccumulators: (accs: Iterable<Candidate[]>): Candidate[] => {
+    let out: Candidate[] = [];
+    for (const a of accs) out = keepTop(out.concat(a), n);
+    return out;
+  },
+  extractOutput: (acc: Candidate[]): string => JSON.stringify(keepTop(acc, n)),
+});
+
+export { ScoreWorker, topCombine };

@@ -1,0 +1,123 @@
+// The solve step, on one worker: assemble the summed tiles into C, solve the M x M eigenproblem, write
+// solution.json (eigenvalues, SPEC-diff, diagnostics) into the run's temporary directory, and hand the selected
+// eigenvectors on in chunks small enough for any runner's side-input channel.
+import { modeNames, SolutionJson } from "../run-dir/layout";
+import { writeSolution } from "../run-dir/files";
+import { faultPoint } from "../io/fault";
+import { selectModes } from "../method/mode-signs";
+import { getBackend, backendInfo, setThreads } from "../linalg/index";
+import { GramAccumulator, GramTile, covariance } from "../method/gram";
+import { featureDims } from "../method/model";
+import { solveSpec } from "../method/solver";
+import { specDiff } from "../method/specdiff";
+import { specDiagnostics } from "../method/diagnostics";
+import { JobSpec, META, META_KEY } from "./job";
+import { bytesToF64, f64ToBytes } from "./bytes";
+import type { KeyedBytes } from "./gram-stage";
+
+/** Side-input chunks of V stay far below gRPC's 4 MiB default message size. */
+const CHUNK_BYTES = 1 << 20;
+
+const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] => {
+  const t0 = Number(process.hrtime.bigint()) / 1e9;
+  const backend = getBackend(job.backend);
+  if (job.threads > 0 && backend.name === "native") setThreads(job.threads);
+  const dims = featureDims(job.model);
+  const M = dims.M;
+  const tiles: GramTile[] = [];
+  let meta: Float64Array | null = null;
+  for (const e of elements) {
+    if (e.key === META_KEY) {
+      meta = bytesToF64(e.value);
+      continue;
+    }
+    const parts = e.key.split(":");
+    tiles.push({ bi: Number(parts[1]), bj: Number(parts[2]), data: bytesToF64(e.value) });
+  }
+  if (meta === null) throw new Error("solve: the Gram pass produced no rows (no meta element)");
+  const n = meta[META.n];
+  if (n !== job.n) throw new Error(`solve: the Gram pass saw ${n} rows, the plan has ${job.n}`);
+  const colSum = meta.slice(META.colSum, META.colSum + M);
+  const acc = GramAccumulator.fromTiles(M, job.tile, n, colSum, tiles);
+  const C = covariance(acc);
+  const sol = solveSpec(backend, { C: C, n: n, colSum: colSum, DX: dims.DX, DY: dims.DY, eta: job.model.eta,
+    method: job.method, k: job.modes });
+  const k = sol.k;
+  const diag = specDiagnostics(backend, C, dims.DX, dims.DY, job.model.eta, Math.min(5, k));
+  const sel = selectModes(sol.positive.values, sol.negative.values, sol.eps, sol.positive.nullModes, sol.negative.nullModes);
+  const kp = sel.positive.length;
+  const kn = sel.negative.length;
+  const posValues = sel.positive.map((j) => sol.positive.values[j]);
+  const negValues = sel.negative.map((j) => sol.negative.values[j]);
+  // SPEC-diff from every extreme eigenvalue found (zeros included: a side without modes has distance 0)
+  const diff = specDiff(Array.from(sol.positive.values).concat(Array.from(sol.negative.values)));
+  // V (M x (kp + kn)): columns +1..+kp then -1..-kn, the layout the score pass multiplies by.
+  const K = kp + kn;
+  const V = new Float64Array(M * K);
+  for (let i = 0; i < M; i++) {
+    for (let c = 0; c < kp; c++) V[i * K + c] = sol.positive.vectors[i * k + sel.positive[c]];
+    for (let c = 0; c < kn; c++) V[i * K + kp + c] = sol.negative.vectors[i * k + sel.negative[c]];
+  }
+  const names = modeNames(kp, kn);
+  const solution: SolutionJson = {
+    n: n, M: M, DX: dims.DX, DY: dims.DY, k: k, kp: kp, kn: kn, eigenvalue_tolerance: sel.tolerance, modes: names,
+    eigenvalues: posValues.concat(negValues),
+    positive: posValues,
+    negative: negValues,
+    spectrum: Array.from(sol.spectrum),
+    spectrum_complete: sol.spectrumComplete,
+    null_modes: sol.positive.nullModes.map((j) => `+${j + 1}`).concat(sol.negative.nullModes.map((j) => `-${j + 1}`)),
+    spec_diff: { two_sided: diff.twoSided, x_minus_y: diff.xMinusY, y_minus_x: diff.yMinusX },
+    diagnostics: { top_eigenvalues_cxx: Array.from(diag.topXX), top_eigenvalues_cyy: Array.from(diag.topYY),
+      trace_gamma: diag.traceGamma, trace_expected: diag.traceExpected, trace_error: diag.traceError,
+      cholesky_eps: sol.eps },
+    backend: backendInfo(backend),
+    gram: { shards: meta[META.shards], blocks: meta[META.blocks], read_seconds: meta[META.readSeconds],
+      feature_seconds: meta[META.featureSeconds], syrk_seconds: meta[META.syrkSeconds] },
+    col_sum_check: colSum.reduce((s, v) => s + v, 0),
+    solve_seconds: Number(process.hrtime.bigint()) / 1e9 - t0,
+  };
+  writeSolution(job.tmpDir, solution);
+  faultPoint("solve");
+  if (job.progress) {
+    process.stderr.write(`[solve] M=${M} n=${n}: top eigenvalues ${solution.positive.slice(0, 3).map((v) => v.toFixed(4)).join(", ")}` +
+      ` | bottom ${solution.negative.slice(0, 3).map((v) => v.toFixed(4)).join(", ")} (${solution.solve_seconds.toFixed(2)} s)\n`);
+  }
+  const out: KeyedBytes[] = [];
+  const perChunk = CHUNK_BYTES / 8;
+  for (let c = 0, off = 0; off < V.length; c++, off += perChunk) {
+    out.push({ key: `v:${c}`, value: f64ToBytes(V.slice(off, Math.min(V.length, off + perChunk))) });
+  }
+  out.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M)) });
+  return out;
+};
+
+/** Reassembles V (M x (kp + kn)) from the side-input chunks. */
+const assembleV = (chunks: Iterable<KeyedBytes>): { V: Float64Array; kp: number; kn: number; M: number } => {
+  const parts: { idx: number; data: Float64Array }[] = [];
+  let kp = -1;
+  let kn = -1;
+  let M = -1;
+  for (const c of chunks) {
+    if (c.key === "k") {
+      const h = bytesToF64(c.value);
+      kp = h[0];
+      kn = h[1];
+      M = h[2];
+    } else {
+      parts.push({ idx: Number(c.key.slice(2)), data: bytesToF64(c.value) });
+    }
+  }
+  if (kp < 0) throw new Error("score: the solution side input has no header");
+  parts.sort((a, b) => a.idx - b.idx);
+  const V = new Float64Array(M * (kp + kn));
+  let off = 0;
+  for (const p of parts) {
+    V.set(p.data, off);
+    off += p.data.length;
+  }
+  if (off !== V.length) throw new Error(`score: the solution side input holds ${off} values, expected ${V.length}`);
+  return { V: V, kp: kp, kn: kn, M: M };
+};
+
+export { solveTiles, assembleV };
