@@ -1,5 +1,5 @@
 "use strict";
-// Lint guard for ts-closure-transform's silent miscompiles (docs/beam-typescript-sdk.md,
+// Lint guard for ts-closure-transform's silent miscompiles (docs/beam-sdk-findings.md,
 // "Silent miscompiles"). Only those constructs are checked: no stylistic rules on purpose.
 const tsParser = require("@typescript-eslint/parser");
 const closureRules = require("./tools/eslint-rules");

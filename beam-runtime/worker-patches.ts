@@ -1,9 +1,9 @@
 // Run-time fixes for the apache-beam 2.49.0 SDK worker, for LOOPBACK workers (they run in this process).
 // Apply once, before the first job: applyWorkerPatches(). Both were measured on Flink 1.15 (infra/flink/README.md).
 //
-// 1. Message size. worker/data.js, state.js and worker.js build their Fn API gRPC clients with no channel options,
-//    so grpc-js keeps its 4 MiB receive limit: a grouped value (GroupByKey or unlifted combine output for one key)
-//    above 4 MiB crashes the process with RESOURCE_EXHAUSTED, and a side input above 4 MiB hangs the job.
+// 1. Message size. apache-beam/dist/src/apache_beam/worker/data.js, state.js and worker.js build their Fn API
+//    gRPC clients with no channel options, so grpc-js keeps its 4 MiB receive limit: a grouped value (GroupByKey
+//    or unlifted combine output for one key) above 4 MiB crashes the process with RESOURCE_EXHAUSTED, and a side input above 4 MiB hangs the job.
 //    The generated client classes call `super(address, credentials, options)`; ES classes resolve `super` through
 //    the class's prototype at call time, so re-parenting each client class onto a grpc.Client subclass that adds
 //    the options works whatever module was loaded first.

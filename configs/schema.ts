@@ -104,7 +104,7 @@ const configSchema = z.strictObject({
   }).prefault({}),
   compute: compute.prefault({}),
   runner: runner.prefault({}),
-  /** `spec-beam align` only (spec-math.md section 6): learn a linear map W so that Y W matches X under SPEC-diff */
+  /** `spec-beam align` only (docs/method.md section 6): learn a linear map W so that Y W matches X under SPEC-diff */
   align: z.strictObject({
     /** optimiser steps (minibatches) */
     steps: z.number().int().min(1).max(1000000).default(300),

@@ -1,4 +1,4 @@
-// SPEC-align's core on arrays (spec-math.md section 6), cosine kernel with exact features:
+// SPEC-align's core on arrays (docs/method.md section 6), cosine kernel with exact features:
 // Gamma_b = D_eta (1/b) V^T V with V = [Vx, Vy] (b x M, rows unit-normalised) and D_eta = diag(I, -eta I);
 // eta = 1 in the reference. Its eigenvalue of largest |.| is the minibatch SPEC-diff that alignment minimises.
 // Gradient: with right eigenvector v and left eigenvector w of Gamma_b, d lambda = w^T (d Gamma_b) v / (w^T v).

@@ -5,7 +5,7 @@
 // Why 1/2 and not the textbook median itself: embedding distances concentrate in high dimension, so most kernel
 // entries are close to exp(-median^2 / (2 sigma^2)) and the top eigenvalue of (1/n) K is close to that value.
 // sigma = median / 2 puts it at exp(-2) = 0.135, the regime of the reference notebook (top eigenvalues of C_XX and
-// C_YY 0.136 and 0.157, spec-math.md section 9); sigma = median gives exp(-1/2) = 0.61, a kernel so flat that one
+// C_YY 0.136 and 0.157, docs/method.md section 9); sigma = median gives exp(-1/2) = 0.61, a kernel so flat that one
 // mode absorbs most of the mass and the cluster modes SPEC looks for shrink. Pass scale to change it.
 import type { LinalgBackend, Vec } from "../linalg/backend";
 import { Prng } from "./prng";

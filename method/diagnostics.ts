@@ -1,4 +1,4 @@
-// Checks printed next to the result (spec-math.md sections 1 and 9): the top eigenvalues of C_XX and C_YY (the
+// Checks printed next to the result (docs/method.md sections 1 and 9): the top eigenvalues of C_XX and C_YY (the
 // nonzero eigenvalues of (1/n) K_X and (1/n) K_Y; similar in size and well separated means sensible bandwidths)
 // and trace(Gamma) = tr(C_XX) - eta tr(C_YY), which is 1 - eta for unit-diagonal kernels.
 import type { LinalgBackend } from "../linalg/backend";

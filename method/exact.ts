@@ -1,5 +1,5 @@
 // The n x n oracle (small n only): Lambda = (1/n)(K_X - eta K_Y) from the kernels themselves, no features.
-// Note the single 1/n (the reference helpers divide twice; spec-math.md section 7, pitfall 2).
+// Note the single 1/n (the reference helpers divide twice; docs/method.md section 7, pitfall 2).
 import type { LinalgBackend, Vec } from "../linalg/backend";
 
 export type ExactKernel = { kernel: "gaussian"; sigma: number } | { kernel: "cosine" };

@@ -1,4 +1,4 @@
-// Explicit feature maps phi with k(a, b) ~= phi(a)^T phi(b) (spec-math.md section 2):
+// Explicit feature maps phi with k(a, b) ~= phi(a)^T phi(b) (docs/method.md section 2):
 // - cosine: phi(a) = a / ||a|| (exact, dimension d);
 // - gaussian: random Fourier features, phi(a) = m^-1/2 [cos(omega^T a), sin(omega^T a)] (dimension 2m), with the
 //   seeded omegas of method/omegas.ts so that every worker computes the same map.

@@ -1,4 +1,4 @@
-// Per-sample scores for the selected modes: u = Phi v, one GEMM per block of rows (spec-math.md section 4).
+// Per-sample scores for the selected modes: u = Phi v, one GEMM per block of rows (docs/method.md section 4).
 import type { LinalgBackend, Vec } from "../linalg/backend";
 
 /** rows x K scores (row-major) of the rows x M block phi against the M x K mode matrix V. */

@@ -1,11 +1,11 @@
-// The M x M eigenproblem of SPEC (spec-math.md sections 3-4), solved on one worker.
+// The M x M eigenproblem of SPEC (docs/method.md sections 3-4), solved on one worker.
 // Gamma = D_eta C with D_eta = diag(I_DX, -eta I_DY) has the nonzero eigenvalues of Lambda = (1/n)(K_X - eta K_Y);
 // an eigenvector v of Gamma gives the per-sample scores u = Phi v, an eigenvector of Lambda.
 //
 // method "cholesky" (symmetric, recommended): S = diag(I, sqrt(eta) I), C_eta = S C S,
 //   C_eta + eps I = U^T U (upper Cholesky), D = diag(I_DX, -I_DY), Theta = U D U^T (symmetric),
 //   eigh(Theta) = (lambda, W), v = S D U^T W. Gamma = S (D C_eta) S^-1: the S factor is what makes the scores
-//   right for eta != 1 (spec-math.md section 7, pitfall 1).
+//   right for eta != 1 (docs/method.md section 7, pitfall 1).
 //   eps = 1e-10 * trace(C_eta) / M, because C is only positive SEMI-definite (rank <= n, often < M) and Cholesky
 //   needs a margin above its rounding (~M * 1e-16 * max diag). The shift moves simple eigenvalues by O(eps), and
 //   splits the zero eigenvalues of nilpotent directions of Gamma (features X and Y see identically) into

@@ -1,4 +1,4 @@
-// SPEC-diff (spec-math.md section 5): distances between two embeddings read off the extreme eigenvalues.
+// SPEC-diff (docs/method.md section 5): distances between two embeddings read off the extreme eigenvalues.
 export interface SpecDiff {
   /** max |lambda| = ||Lambda||_2, the spectral radius */
   twoSided: number;

@@ -1,4 +1,4 @@
-// `spec-beam align` (spec-math.md section 6): learn a linear map W (dY x dY, started at the identity) so that the
+// `spec-beam align` (docs/method.md section 6): learn a linear map W (dY x dY, started at the identity) so that the
 // embedding Y W differs as little as possible from X under SPEC-diff, cosine kernel with exact features.
 // Each step draws a minibatch of the SAME samples on both sides, takes lambda = the eigenvalue of largest |.| of
 // Gamma_b (exactly, through the b x b symmetric form: power iteration stalls near the optimum, where the largest

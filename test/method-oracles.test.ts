@@ -1,4 +1,4 @@
-// The oracles of spec-math.md section 8, each one `it`, run on every linear-algebra backend.
+// The oracles of docs/method.md section 8, each one `it`, run on every linear-algebra backend.
 import assert from "node:assert/strict";
 import type { LinalgBackend } from "../linalg/backend";
 import { Prng } from "../method/prng";
@@ -84,7 +84,7 @@ const solveProblemExtremes = (backend: LinalgBackend, p: Problem, eta: number, k
 };
 
 for (const bc of backendCases) {
-  describe(`SPEC oracles (spec-math.md section 8) on the ${bc.label} backend`, function () {
+  describe(`SPEC oracles (docs/method.md section 8) on the ${bc.label} backend`, function () {
     const ctx: { b?: LinalgBackend; gauss?: Problem; tall?: Problem } = {};
     const be = (): LinalgBackend => ctx.b as LinalgBackend;
     const gauss = (): Problem => ctx.gauss as Problem;

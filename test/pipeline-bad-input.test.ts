@@ -1,4 +1,4 @@
-// Every bad-input class of design.md ("Rules") stops the run with a message naming the file and the row/column,
+// Every bad-input class of docs/design.md ("Rules") stops the run with a message naming the file and the row/column,
 // and publishes nothing: no output directory, no leftover temporary directory.
 import { strict as assert } from "node:assert";
 import * as fs from "fs";

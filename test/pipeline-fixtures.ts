@@ -25,7 +25,7 @@ const noise = (seed: number) => {
 
 /**
  * Three groups of `per` samples. X puts A, B and C at three separate centres; Y puts A and B at the same centre
- * (it merges them) and C apart. spec-math.md O8: +1 separates A from B, -1 is A u B, eigenvalues ~ +-per/n.
+ * (it merges them) and C apart. docs/method.md O8: +1 separates A from B, -1 is A u B, eigenvalues ~ +-per/n.
  */
 const plantedTable = (per: number, d: number, seed = 7): Table => {
   const r = noise(seed);

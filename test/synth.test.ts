@@ -9,7 +9,7 @@ import { inspectSource, readRows } from "../io/source";
 import { makeTempDir, openDuckDb, queryRows, removeDir, sqlString } from "./io-helpers";
 import type { Connection } from "./io-helpers";
 
-const SYNTH = path.join(__dirname, "..", "tools", "synth.js");
+const SYNTH = path.join(__dirname, "data", "synth.js");
 
 const runSynth = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [SYNTH, ...args], { encoding: "utf8" });

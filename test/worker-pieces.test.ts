@@ -6,7 +6,7 @@ import type { ShardDesc, Slice } from "../shards/shard";
 /** The (path, row) of every row a slice list covers, in order. */
 const rowsOf = (slices: Slice[]): string[] => slices.flatMap((s) => Array.from({ length: s.count }, (_, i) => `${s.path}:${s.start + i}`));
 
-describe("stages: shard pieces", () => {
+describe("worker: shard pieces", () => {
   it("trimSlices takes rows [offset, offset + count) across files", () => {
     const sl: Slice[] = [{ path: "a", start: 5, count: 3 }, { path: "b", start: 0, count: 4 }];
     assert.deepEqual(rowsOf(trimSlices(sl, 2, 3)), ["a:7", "b:0", "b:1"]);

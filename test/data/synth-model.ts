@@ -3,7 +3,7 @@
 //   - each sample i has a true cluster c(i), uniform in [0, clusters);
 //   - X = centreX[c] + noise, Y = centreY[g(c)] + noise, where g merges the pairs (0,1), (2,3), ...
 //     of the first `merges` pairs and is one-to-one on the rest. X separates what Y merges, so the
-//     spectrum has `merges` clearly positive modes (spec-math.md, oracle O8), and no negative ones
+//     spectrum has `merges` clearly positive modes (docs/method.md, oracle O8), and no negative ones
 //     beyond those pairs.
 //   - centre norms are uniform in [20, 30] (DINOv2-like magnitudes), noise is isotropic with
 //     expected norm `noise` (default 25): within-cluster distances are then ~0.7x the

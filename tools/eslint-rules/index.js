@@ -1,6 +1,6 @@
 "use strict";
 // Local rules guarding against ts-closure-transform miscompiles that need scope analysis
-// (see docs/beam-typescript-sdk.md, "Silent miscompiles"), and against object-literal methods,
+// (see docs/beam-sdk-findings.md, "Silent miscompiles"), and against object-literal methods,
 // which Beam's serialiser cannot rebuild from their source text.
 // `layers` is a second plugin: imports must point down the layer order that eslint.config.js passes
 // to `layers/layer-order`.
