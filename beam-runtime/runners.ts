@@ -15,6 +15,7 @@ import { runOnJobServer, portableOptions, JobRunOptions } from "./flink-run";
 import { withQuietConsole } from "./quiet-console";
 import { captureJobRequest, summarizeJobRequest, WorkerEnvironment } from "./sdk-staging";
 import { WORKER_INIT_MODULE } from "./worker-init";
+import { isLocalHost } from "./local-host";
 
 interface ManagedRunner {
   run: (pipeline: (root: beam.Root) => void) => Promise<void>;
@@ -29,8 +30,9 @@ type RunnerConfig = SpecConfig["runner"];
 // Dataflow runs TypeScript workers only through Runner v2; sibling workers is what the SDK's dataflowRunner sets.
 const DATAFLOW_EXPERIMENTS = ["use_runner_v2", "use_sibling_sdk_workers"];
 
+/** Default: LOOPBACK when the Flink master runs on this host (beam-runtime/local-host.ts), DOCKER otherwise. */
 const environmentOf = (r: RunnerConfig): EnvironmentType =>
-  r.environment_type ?? (r.type === "dataflow" || r.flink_master !== "[local]" ? "DOCKER" : "LOOPBACK");
+  r.environment_type ?? (r.type === "dataflow" || !isLocalHost(r.flink_master) ? "DOCKER" : "LOOPBACK");
 
 const runnerDescription = (cfg: SpecConfig): string => {
   const r = cfg.runner;
@@ -165,4 +167,4 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   };
 };
 
-export { makeRunner, runnerDescription, jobRunOptions, dataflowJobName, ManagedRunner };
+export { environmentOf, makeRunner, runnerDescription, jobRunOptions, dataflowJobName, ManagedRunner };
