@@ -1,11 +1,12 @@
 // Runs a pipeline on a Beam job service (the Flink job server, the Dataflow job service) and waits for a terminal
-// state, polling every 250 ms (the SDK's own waitUntilFinish backs off to 10 s between polls) with a deadline; the
-// job server's log tail joins any failure. Workers outside this process get their environment from
+// state, polling every 250 ms (the SDK's own waitUntilFinish backs off to 10 s between polls) with a deadline; a
+// failure names its root cause from the job server's log (or the log's tail when none is found). Workers outside this process get their environment from
 // beam-runtime/sdk-staging.ts (the SDK's own DOCKER staging is broken).
 import * as beam from "apache-beam";
 import { withQuietConsole } from "./quiet-console";
 import * as jobApi from "apache-beam/proto/org/apache/beam/model/job_management/v1/beam_job_api";
 import { StagedPortableRunner, WorkerEnvironment } from "./sdk-staging";
+import { rootCauseFromLogFile } from "./job-failure";
 
 interface JobRunOptions {
   endpoint: string;
@@ -19,6 +20,8 @@ interface JobRunOptions {
   parallelism?: number;
   timeoutMs?: number;
   logTail?: () => string;
+  /** the job server's log: a failure is reported by its root cause (beam-runtime/job-failure.ts) and this path */
+  logFile?: string;
   /** silence the SDK worker's per-bundle console chatter while the job runs */
   quiet?: boolean;
 }
@@ -52,6 +55,11 @@ const workerOf = (o: JobRunOptions): WorkerEnvironment | undefined => {
 
 const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOptions): Promise<void> => {
   const tail = (): string => (o.logTail ? `; job server log:\n${o.logTail()}` : "");
+  // a few lines the user can act on; the whole log only when no exception could be found in it
+  const why = (): string => {
+    const cause = o.logFile ? rootCauseFromLogFile(o.logFile) : undefined;
+    return cause ? `; root cause: ${cause}\n(job server log: ${o.logFile})` : tail();
+  };
   const body = async (): Promise<void> => {
     const runner = new StagedPortableRunner(portableOptions(o), workerOf(o));
     const result = (await runner.runAsync(pipeline)) as unknown as PollableResult;
@@ -60,7 +68,7 @@ const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOpti
     for (;;) {
       const state = (await result.getState()).state;
       if (state === jobApi.JobState_Enum.DONE) return;
-      if (TERMINAL.includes(state)) throw new Error(`job ended in state ${jobApi.JobState_Enum[state]}${tail()}`);
+      if (TERMINAL.includes(state)) throw new Error(`job ended in state ${jobApi.JobState_Enum[state]}${why()}`);
       if (Date.now() > deadline) {
         await result.cancel().catch(() => undefined);
         throw new Error(`job did not finish within ${timeout} ms${tail()}`);

@@ -160,7 +160,7 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   const endpoint = r.job_endpoint ?? (server as JobServer).endpoint;
   return {
     run: (p) => runOnJobServer(p, { endpoint: endpoint, ...job,
-      logTail: server ? () => server.logTail(30) : undefined, quiet: true }),
+      logTail: server ? () => server.logTail(30) : undefined, logFile: server?.logFile, quiet: true }),
     close: async () => {
       if (server) await server.stop();
     },

@@ -376,7 +376,7 @@ describe("infra: remote execution (fake job service, fake npm registry, PROCESS 
       });
       const port = await new Promise<number>((resolve) => jm.listen(0, "127.0.0.1", () => resolve((jm.address() as { port: number }).port)));
       const cfg = resolveConfig({ flags: { ...inputs(), "runner.type": "flink", "runner.flink_master": `127.0.0.1:${port}`,
-        "runner.sdk_container_image": IMAGE, "out": path.join(dir, "run-remote") } });
+        "runner.environment_type": "DOCKER", "runner.sdk_container_image": IMAGE, "out": path.join(dir, "run-remote") } });
       const runner = await makeRunner(cfg);
       let failure: Error | undefined;
       const running = runner.run(tinyPipeline).catch((e: Error) => {
