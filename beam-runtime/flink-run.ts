@@ -7,6 +7,8 @@ import { withQuietConsole } from "./quiet-console";
 import * as jobApi from "apache-beam/proto/org/apache/beam/model/job_management/v1/beam_job_api";
 import { StagedPortableRunner, WorkerEnvironment } from "./sdk-staging";
 import { rootCauseFromLogFile } from "./job-failure";
+import { failedJobCause } from "./flink-rest";
+import { RunnerError } from "./runner-error";
 
 interface JobRunOptions {
   endpoint: string;
@@ -22,6 +24,8 @@ interface JobRunOptions {
   logTail?: () => string;
   /** the job server's log: a failure is reported by its root cause (beam-runtime/job-failure.ts) and this path */
   logFile?: string;
+  /** a Flink cluster's REST address (host:port): a failure's root cause is asked from its JobManager first */
+  flinkMaster?: string;
   /** silence the SDK worker's per-bundle console chatter while the job runs */
   quiet?: boolean;
 }
@@ -56,9 +60,11 @@ const workerOf = (o: JobRunOptions): WorkerEnvironment | undefined => {
 const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOptions): Promise<void> => {
   const tail = (): string => (o.logTail ? `; job server log:\n${o.logTail()}` : "");
   // a few lines the user can act on; the whole log only when no exception could be found in it
-  const why = (): string => {
-    const cause = o.logFile ? rootCauseFromLogFile(o.logFile) : undefined;
-    return cause ? `; root cause: ${cause}\n(job server log: ${o.logFile})` : tail();
+  const submitted = Date.now() - 60000; // the JobManager's clock may lag ours a little
+  const why = async (): Promise<string> => {
+    const cause = (o.flinkMaster ? await failedJobCause(o.flinkMaster, submitted) : undefined) ??
+      (o.logFile ? rootCauseFromLogFile(o.logFile) : undefined);
+    return cause ? `; root cause: ${cause}${o.logFile ? `\n(job server log: ${o.logFile})` : ""}` : tail();
   };
   const body = async (): Promise<void> => {
     const runner = new StagedPortableRunner(portableOptions(o), workerOf(o));
@@ -68,10 +74,10 @@ const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOpti
     for (;;) {
       const state = (await result.getState()).state;
       if (state === jobApi.JobState_Enum.DONE) return;
-      if (TERMINAL.includes(state)) throw new Error(`job ended in state ${jobApi.JobState_Enum[state]}${why()}`);
+      if (TERMINAL.includes(state)) throw new RunnerError(`job ended in state ${jobApi.JobState_Enum[state]}${await why()}`);
       if (Date.now() > deadline) {
         await result.cancel().catch(() => undefined);
-        throw new Error(`job did not finish within ${timeout} ms${tail()}`);
+        throw new RunnerError(`job did not finish within ${timeout} ms${tail()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

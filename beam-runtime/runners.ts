@@ -16,6 +16,7 @@ import { withQuietConsole } from "./quiet-console";
 import { captureJobRequest, summarizeJobRequest, WorkerEnvironment } from "./sdk-staging";
 import { WORKER_INIT_MODULE } from "./worker-init";
 import { isLocalHost } from "./local-host";
+import { checkSlots } from "./flink-rest";
 
 interface ManagedRunner {
   run: (pipeline: (root: beam.Root) => void) => Promise<void>;
@@ -152,6 +153,11 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   } else {
     warnAboutOutputs(cfg, env);
   }
+  // the cluster our own job server submits to (with runner.job_endpoint the job server, and its view of the
+  // master, are the user's); fail in seconds, not after the slot-request timeout: a job needs `parallelism` free
+  // slots at once
+  const cluster = r.type === "flink" && r.flink_master !== "[local]" && !r.job_endpoint ? r.flink_master : undefined;
+  if (cluster) await checkSlots(cluster, r.parallelism ?? 2);
   let server: JobServer | undefined;
   if (!r.job_endpoint) {
     server = await startJobServer({ jar: r.flink_job_server_jar, flinkMaster: r.flink_master,
@@ -160,7 +166,8 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   const endpoint = r.job_endpoint ?? (server as JobServer).endpoint;
   return {
     run: (p) => runOnJobServer(p, { endpoint: endpoint, ...job,
-      logTail: server ? () => server.logTail(30) : undefined, logFile: server?.logFile, quiet: true }),
+      logTail: server ? () => server.logTail(30) : undefined, logFile: server?.logFile, flinkMaster: cluster,
+      quiet: true }),
     close: async () => {
       if (server) await server.stop();
     },

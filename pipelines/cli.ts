@@ -86,7 +86,9 @@ const cli = (): void => {
       }
       const known = err instanceof UsageError || err instanceof ConfigError || err.name === "InputError" ||
         err.name === "PlanError" || err.name === "OutError";
-      process.stderr.write(`spec-beam: error: ${known ? err.message : (err.stack ?? String(err))}\n`);
+      // an engine failure's message names its root cause already; a stack of our driver would only hide it
+      const engine = err.name === "RunnerError";
+      process.stderr.write(`spec-beam: error: ${known || engine ? err.message : (err.stack ?? String(err))}\n`);
       process.exit(known ? 2 : 1);
     },
   );
