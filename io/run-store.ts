@@ -74,7 +74,7 @@ const storeRename = (root: string, from: string, to: string): void => {
     gcsDelete(join(root, from));
     return;
   }
-  fs.renameSync(join(root, from), join(root, to));
+  fs.renameSync(join(root, from), storeFile(root, to));
 };
 
 const storeRemove = (root: string, rel: string): void => {

@@ -9,8 +9,8 @@ import { readShard } from "../shards/read";
 import { readIdsFile } from "../io/source";
 import type { RunPlan } from "./plan";
 import { PlanError } from "./plan";
-import { Candidate, MetaValue, modeNames, scorePartName, SolutionJson } from "../run-dir/layout";
-import { writeScoreTiming, writeSolution, writeTop } from "../run-dir/files";
+import { Candidate, MetaValue, modeNames, SolutionJson } from "../run-dir/layout";
+import { writePartsManifest, writeSolution, writeTop } from "../run-dir/files";
 import { writeScorePart } from "../run-dir/score-part";
 import { selectModes } from "../method/mode-signs";
 
@@ -90,8 +90,11 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
   const scores = new Float64Array(n * K);
   for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) scores[i * K + j] = ex.vectors[i * n + cols[j]];
   const scoreOf = (j: number, i: number): number => scores[i * K + j];
-  writeScorePart(opts.tmpDir, scorePartName(0, 1), { rows: n, ids: ids, rowIndex: (i) => i, metadata: meta },
+  const part = "exact-00000.parquet";
+  writeScorePart(opts.tmpDir, part, { rows: n, ids: ids, rowIndex: (i) => i, metadata: meta },
     opts.metadataColumns, names, scores);
+  // the whole input is one part, standing for every shard of the plan
+  writePartsManifest(opts.tmpDir, [{ file: part, shard: null, rows: n, score_seconds: 0, write_seconds: 0 }]);
   names.forEach((m, j) => {
     const order = Array.from({ length: n }, (_, i) => i)
       .sort((a, b) => scoreOf(j, b) - scoreOf(j, a) || a - b)
@@ -103,7 +106,6 @@ const runExact = (plan: RunPlan, model: SpecModel, opts: { backend: "auto" | "na
     });
     writeTop(opts.tmpDir, m, JSON.stringify(cands));
   });
-  writeScoreTiming(opts.tmpDir, "exact", { rows: n, score_seconds: 0, write_seconds: 0 });
 };
 
 export { runExact, EXACT_MAX_N };

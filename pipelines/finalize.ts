@@ -9,8 +9,8 @@ import type { RunPlan } from "./plan";
 import type { ResolvedModel } from "./resolve-model";
 import { writeParquet } from "../io/parquet-write";
 import { storeFile, storeWrite } from "../io/run-store";
-import { Candidate, RUN_FILES, scoreColumn, SolutionJson } from "../run-dir/layout";
-import { nameScoreParts, readSolution, readTops, removeIntermediates, sumScoreTimings } from "../run-dir/files";
+import { Candidate, RUN_FILES, scoreColumn, ScoreTiming, SolutionJson } from "../run-dir/layout";
+import { commitScoreParts, readSolution, readTops, removeIntermediates } from "../run-dir/files";
 import { metaColumnType } from "../run-dir/score-part";
 import { renderReport } from "../report/html";
 import { runnerDescription } from "../beam-runtime/runners";
@@ -32,7 +32,7 @@ interface WorkerOutputs {
   sol: SolutionJson;
   tops: Record<string, Candidate[]>;
   partFiles: string[];
-  scoreTiming: ReturnType<typeof sumScoreTimings>;
+  scoreTiming: ScoreTiming;
 }
 
 const readWorkerOutputs = (cfg: SpecConfig, plan: RunPlan, tmpDir: string): WorkerOutputs => {
@@ -43,11 +43,11 @@ const readWorkerOutputs = (cfg: SpecConfig, plan: RunPlan, tmpDir: string): Work
         `${sol.eigenvalue_tolerance.toExponential(2)} exist; reporting ${side[2]} of the ${cfg.modes} ${side[1]}modes requested\n`);
     }
   }
-  const partFiles = nameScoreParts(tmpDir);
-  if (plan.pairing === "by_row" && partFiles.length !== plan.shards.length) {
-    throw new Error(`the score pass wrote ${partFiles.length} part file(s), expected ${plan.shards.length}`);
-  }
-  const scoreTiming = sumScoreTimings(tmpDir);
+  // by_row: one part per shard, each exactly once; by_id and the exact method: the parts as written
+  const perShard = plan.pairing === "by_row" && cfg.method !== "exact";
+  const committed = commitScoreParts(tmpDir, perShard ? plan.shards.length : undefined);
+  const partFiles = committed.files;
+  const scoreTiming = committed.timing;
   if (scoreTiming.rows !== sol.n) throw new Error(`the score pass scored ${scoreTiming.rows} rows, the Gram pass ${sol.n}`);
   const tops = readTops(tmpDir, sol.modes);
   removeIntermediates(tmpDir);

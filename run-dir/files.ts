@@ -2,7 +2,7 @@
 // here, so a new intermediate file is one function pair and the writers and the reader cannot drift apart.
 import * as crypto from "crypto";
 import { storeList, storeReadText, storeRemove, storeRename, storeWrite } from "../io/run-store";
-import { Candidate, JOINED_PART_PREFIX, RecordedFailure, RUN_FILES, ScoreTiming, scorePartName, SolutionJson } from "./layout";
+import { Candidate, PartRecord, RecordedFailure, RUN_FILES, ScoreTiming, scorePartName, SolutionJson } from "./layout";
 
 const writeSolution = (dir: string, sol: SolutionJson): void =>
   storeWrite(dir, RUN_FILES.solution, JSON.stringify(sol, null, 2));
@@ -23,44 +23,68 @@ const readTops = (dir: string, modes: string[]): Record<string, Candidate[]> => 
   return tops;
 };
 
-/** Per bundle: `tag` must be unique among the run's score bundles. */
-const writeScoreTiming = (dir: string, tag: string, timing: ScoreTiming): void =>
-  storeWrite(dir, `${RUN_FILES.timingsDir}/score-${tag}.json`, JSON.stringify(timing));
-
-const sumScoreTimings = (dir: string): ScoreTiming => {
-  const sum: ScoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
-  for (const f of storeList(dir, RUN_FILES.timingsDir)) {
-    const t = JSON.parse(storeReadText(dir, `${RUN_FILES.timingsDir}/${f}`)) as ScoreTiming;
-    sum.rows += t.rows;
-    sum.score_seconds += t.score_seconds;
-    sum.write_seconds += t.write_seconds;
-  }
-  return sum;
-};
-
-/** The path (relative to the run directory) of a score part. */
+/** The path (relative to the run directory) of a published score part. */
 const scorePartPath = (name: string): string => `${RUN_FILES.scoresDir}/${name}`;
 
-/** Part name of a shard's scores (pairing by_row: one part per shard). */
-const shardPartName = (index: number, total: number): string => scorePartName(index, total);
+/** The path (relative to the run directory) of a part written but not yet committed. */
+const pendingPartPath = (file: string): string => `${RUN_FILES.pendingDir}/${file}`;
 
-/** Part name of a by_id bundle's seq-th part. */
-const joinedPartName = (bundleTag: string, seq: number): string =>
-  `${JOINED_PART_PREFIX}${bundleTag}-${String(seq).padStart(5, "0")}.parquet`;
+/** A part's pending name: unique per bundle attempt, so a retried attempt never overwrites a kept one. */
+const pendingPartName = (bundleTag: string, seq: number): string => `${bundleTag}-${String(seq).padStart(5, "0")}.parquet`;
 
-/** by_id parts get the part-NNNNN-of-NNNNN names of by_row runs once all are known; returns every part's name. */
-const nameScoreParts = (dir: string): string[] => {
-  const parts = () => storeList(dir, RUN_FILES.scoresDir).filter((f) => f.endsWith(".parquet"));
-  const files = parts();
-  const joined = files.filter((f) => f.startsWith(JOINED_PART_PREFIX));
-  if (joined.length === 0) return files;
-  joined.forEach((f, i) => storeRename(dir, scorePartPath(f), scorePartPath(scorePartName(i, joined.length))));
-  return parts();
+/** The list of parts the runner kept (one writer: the score pass's manifest step, or the exact method). */
+const writePartsManifest = (dir: string, parts: PartRecord[]): void =>
+  storeWrite(dir, RUN_FILES.partsManifest, JSON.stringify(parts));
+
+/** by_row (shards given): every shard exactly once, named by its index; by_id: numbered in file-name order. */
+const publishedNames = (parts: PartRecord[], shards?: number): { file: string; name: string }[] => {
+  if (shards === undefined) {
+    const sorted = parts.map((p) => p.file).sort();
+    return sorted.map((f, i) => ({ file: f, name: scorePartName(i, sorted.length) }));
+  }
+  const seen = new Map<number, string>();
+  for (const p of parts) {
+    if (p.shard === null || p.shard < 0 || p.shard >= shards) throw new Error(`score part ${p.file}: shard ${p.shard} of ${shards}`);
+    const other = seen.get(p.shard);
+    if (other !== undefined) throw new Error(`shard ${p.shard} was scored twice (${other}, ${p.file})`);
+    seen.set(p.shard, p.file);
+  }
+  if (seen.size !== shards) throw new Error(`the score pass wrote ${seen.size} part file(s), expected ${shards}`);
+  return parts.map((p) => ({ file: p.file, name: scorePartName(p.shard as number, shards) }));
+};
+
+/**
+ * Moves the manifest's parts to scores/part-NNNNN-of-NNNNN.parquet and removes the pending directory with whatever
+ * failed attempts left there. Returns the published names and the timings summed over the committed parts.
+ */
+const commitScoreParts = (dir: string, shards?: number): { files: string[]; timing: ScoreTiming } => {
+  let text: string;
+  try {
+    text = storeReadText(dir, RUN_FILES.partsManifest);
+  } catch (e) {
+    throw new Error(`the score pass wrote no parts manifest (${RUN_FILES.partsManifest}): ${(e as Error).message}`);
+  }
+  const parts = JSON.parse(text) as PartRecord[];
+  const pending = new Set(storeList(dir, RUN_FILES.pendingDir));
+  for (const p of parts) {
+    if (!pending.has(p.file)) throw new Error(`score part ${p.file} is listed as written but is not in ${RUN_FILES.pendingDir}/`);
+  }
+  const named = publishedNames(parts, shards);
+  for (const n of named) storeRename(dir, pendingPartPath(n.file), scorePartPath(n.name));
+  storeRemove(dir, RUN_FILES.pendingDir);
+  storeRemove(dir, RUN_FILES.partsManifest);
+  const timing: ScoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
+  for (const p of parts) {
+    timing.rows += p.rows;
+    timing.score_seconds += p.score_seconds;
+    timing.write_seconds += p.write_seconds;
+  }
+  return { files: named.map((n) => n.name).sort(), timing: timing };
 };
 
 /** The entries only workers and finalize use; what remains is what gets published. */
 const removeIntermediates = (dir: string): void => {
-  for (const e of [RUN_FILES.timingsDir, RUN_FILES.topDir, RUN_FILES.solution]) storeRemove(dir, e);
+  for (const e of [RUN_FILES.topDir, RUN_FILES.solution]) storeRemove(dir, e);
 };
 
 /** Best effort: the worker's original error still propagates when the record cannot be written. */
@@ -87,5 +111,5 @@ const recordedFailure = (dir: string): Error | undefined => {
   return err;
 };
 
-export { writeSolution, readSolution, writeTop, readTops, writeScoreTiming, sumScoreTimings, scorePartPath,
-  shardPartName, joinedPartName, nameScoreParts, removeIntermediates, recordFailure, recordedFailure };
+export { writeSolution, readSolution, writeTop, readTops, scorePartPath, pendingPartPath, pendingPartName,
+  writePartsManifest, commitScoreParts, removeIntermediates, recordFailure, recordedFailure };

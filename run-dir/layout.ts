@@ -15,8 +15,9 @@ type MetaValue = Scalar;
 const RUN_FILES = {
   solution: "solution.json",
   scoresDir: "scores",
+  pendingDir: "scores-pending",
+  partsManifest: "parts.json",
   topDir: "top",
-  timingsDir: "timings",
   failuresDir: "failures",
   summary: "summary.json",
   report: "report.html",
@@ -60,11 +61,23 @@ interface Candidate {
   metadata: Record<string, MetaValue>;
 }
 
-/** Per score bundle; finalize sums them for summary.json's timings. */
+/** Summed over the committed parts for summary.json's timings. */
 interface ScoreTiming {
   rows: number;
   score_seconds: number;
   write_seconds: number;
+}
+
+/**
+ * One score part as its writer reports it through the pipeline (not through the file system): only the parts of
+ * bundles whose output the runner kept reach the manifest, so a retried bundle's first attempt (a killed worker,
+ * a failed-over TaskManager) leaves at most an unlisted file in the pending directory, which commit removes.
+ */
+interface PartRecord extends ScoreTiming {
+  /** the file's name in the pending directory (unique per bundle attempt) */
+  file: string;
+  /** pairing by_row: the shard it holds (its published name follows from it); by_id: null */
+  shard: number | null;
 }
 
 /** A worker's error as the driver rethrows it. */
@@ -88,8 +101,8 @@ const scoreColumn = (mode: string): string => (mode[0] === "+" ? `score_p${mode.
 const scorePartName = (i: number, total: number): string =>
   `part-${String(i).padStart(5, "0")}-of-${String(total).padStart(5, "0")}.parquet`;
 
-/** by_id parts are named per bundle (their number is known only at the end); finalize renames them. */
-const JOINED_PART_PREFIX = "part-join-";
+/** Keys of the score pass's part records among its per-mode top lists. */
+const PART_KEY_PREFIX = "part:";
 
-export { RUN_FILES, SolutionJson, Candidate, ScoreTiming, RecordedFailure, MetaValue, modeNames, scoreColumn,
-  scorePartName, JOINED_PART_PREFIX };
+export { RUN_FILES, SolutionJson, Candidate, ScoreTiming, PartRecord, RecordedFailure, MetaValue, modeNames, scoreColumn,
+  scorePartName, PART_KEY_PREFIX };

@@ -3,7 +3,7 @@
 import { writeParquet, OutputColumn } from "../io/parquet-write";
 import { storeFile } from "../io/run-store";
 import { MetaValue, scoreColumn } from "./layout";
-import { scorePartPath } from "./files";
+import { pendingPartPath } from "./files";
 
 /** Parquet type of a metadata column: numbers stay numbers (int64 when all integral), mixed kinds become strings. */
 const metaColumnType = (values: (MetaValue | undefined)[]): OutputColumn["type"] => {
@@ -29,7 +29,7 @@ interface PartRows {
   metadata: Record<string, MetaValue[]>;
 }
 
-/** Writes one part: `scores` is rows x modes.length, row-major. */
+/** Writes one part into the pending directory (commitScoreParts publishes it): `scores` is rows x modes.length. */
 const writeScorePart = (dir: string, name: string, rows: PartRows, metaCols: string[], modes: string[],
                         scores: Float64Array): void => {
   const K = modes.length;
@@ -46,7 +46,7 @@ const writeScorePart = (dir: string, name: string, rows: PartRows, metaCols: str
     for (let i = 0; i < rows.rows; i++) col[i] = scores[i * K + j];
     columns.push({ name: scoreColumn(modes[j]), type: "double", values: col });
   }
-  writeParquet(storeFile(dir, scorePartPath(name)), columns);
+  writeParquet(storeFile(dir, pendingPartPath(name)), columns);
 };
 
 export { metaColumnType, writeScorePart, PartRows };

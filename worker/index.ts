@@ -9,3 +9,4 @@ export { sumBytes } from "./bytes";
 export { checkIdBucket } from "./ids";
 export { keyedRowsOfShard, pairRows } from "./keyed-rows";
 export { guarded } from "./failure";
+export { isPartKey, writeManifest } from "./parts";

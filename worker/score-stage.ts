@@ -12,8 +12,8 @@ import { readIdsFile } from "../io/source";
 import { faultPoint } from "../io/fault";
 import { JobSpec } from "./job";
 import { assembleV } from "./solve-stage";
-import { Candidate, MetaValue, modeNames, ScoreTiming } from "../run-dir/layout";
-import { joinedPartName, shardPartName, writeScoreTiming } from "../run-dir/files";
+import { Candidate, MetaValue, modeNames, PART_KEY_PREFIX, PartRecord } from "../run-dir/layout";
+import { pendingPartName } from "../run-dir/files";
 import { writeScorePart } from "../run-dir/score-part";
 import { ShardLookahead } from "./lookahead";
 import type { KeyedBytes } from "./gram-stage";
@@ -82,7 +82,10 @@ class ScoreWorker {
   private top: Candidate[][];
   private paired?: PairedBuffer;
   private partSeq = 0;
-  private readonly timing: ScoreTiming = { rows: 0, score_seconds: 0, write_seconds: 0 };
+  /** the parts this bundle wrote, reported through the pipeline (run-dir/layout.ts, PartRecord) */
+  private readonly parts: PartRecord[] = [];
+  /** scoring time not yet attributed to a part */
+  private scoreSeconds = 0;
   private readonly bundleTag = crypto.randomBytes(6).toString("hex");
   private readonly lookahead = new ShardLookahead((s) => this.scoreOneShard(s));
 
@@ -108,7 +111,6 @@ class ScoreWorker {
 
   private scoreOneShard(shard: ShardDesc): void {
     const t0 = Date.now();
-    const name = shardPartName(shard.index, shard.total);
     // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
     const pieces = shardPieces(shard, PIECE_ROWS);
     const K = this.k;
@@ -129,7 +131,8 @@ class ScoreWorker {
       at += rows.rows;
     }
     const start = shard.globalStart;
-    this.writeScored({ rows: shard.rows, ids: ids, rowIndex: (i) => start + i, metadata: metadata }, scores, name);
+    const name = this.writeScored({ rows: shard.rows, ids: ids, rowIndex: (i) => start + i, metadata: metadata }, scores,
+      shard.index);
     if (this.job.progress) {
       process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows -> ${name} ` +
         `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
@@ -137,8 +140,8 @@ class ScoreWorker {
   }
 
   /**
-   * One joined row (pairing by_id). Parts are written every partRows rows under a bundle-unique name; the driver
-   * renames them part-NNNNN-of-NNNNN once all are known.
+   * One joined row (pairing by_id). Parts are written every partRows rows; the driver numbers them
+   * part-NNNNN-of-NNNNN at commit, once all are known.
    */
   addPaired(id: string, bytes: Uint8Array): void {
     if (this.paired === undefined) {
@@ -152,7 +155,7 @@ class ScoreWorker {
   private flushPaired(): void {
     if (this.paired === undefined || this.paired.size === 0) return;
     const set = this.paired.drain();
-    this.writeScored(set, this.scoresOf(set), joinedPartName(this.bundleTag, this.partSeq++));
+    this.writeScored(set, this.scoresOf(set), null);
   }
 
   /** rows x 2k scores (row-major) of the rows: features block by block, then one GEMM per block. */
@@ -168,22 +171,25 @@ class ScoreWorker {
         rows.y.subarray(s * rows.dY, (s + r) * rows.dY), r, this.phi);
       scores.set(scoreBlock(this.backend, this.phi, r, M, this.V, K), s * K);
     }
-    this.timing.score_seconds += Number(process.hrtime.bigint()) / 1e9 - t0;
+    this.scoreSeconds += Number(process.hrtime.bigint()) / 1e9 - t0;
     return scores;
   }
 
-  /** One part file (id, row, metadata, one column per mode) and the rows' candidates for each mode's top N. */
-  private writeScored(rows: ScoredRows, scores: Float64Array, name: string): void {
-    const t0 = Number(process.hrtime.bigint()) / 1e9;
+  /**
+   * One part file (id, row, metadata, one column per mode) under a name unique to this bundle attempt, its record,
+   * and the rows' candidates for each mode's top N. Returns the file's name.
+   */
+  private writeScored(rows: ScoredRows, scores: Float64Array, shard: number | null): string {
     const K = this.k;
+    const name = pendingPartName(this.bundleTag, this.partSeq++);
     const tw = Number(process.hrtime.bigint()) / 1e9;
     writeScorePart(this.job.tmpDir, name, rows, this.job.xOpts.metadataColumns, this.modes, scores);
     faultPoint("score");
     const t1 = Number(process.hrtime.bigint()) / 1e9;
-    this.timing.score_seconds += tw - t0;
-    this.timing.write_seconds += t1 - tw;
-    this.timing.rows += rows.rows;
+    this.parts.push({ file: name, shard: shard, rows: rows.rows, score_seconds: this.scoreSeconds, write_seconds: t1 - tw });
+    this.scoreSeconds = 0;
     for (let j = 0; j < K; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
+    return name;
   }
 
   /** The rows' best N for mode column j (a method, not a loop body: see the lint rule on loop closures). */
@@ -197,13 +203,15 @@ class ScoreWorker {
     });
   }
 
-  /** One element per mode: its key and the bundle's top-N candidates as JSON. */
+  /**
+   * One element per mode (its key and the bundle's top-N candidates as JSON) and one per part written (key
+   * "part:<file>", its PartRecord as JSON): the parts reach the manifest only if the runner keeps this output.
+   */
   finish(): { key: string; value: string }[] {
     this.lookahead.flush();
     this.flushPaired();
-    // per-bundle timing for summary.json (workers cannot update driver state; files in the run's tmp dir can)
-    writeScoreTiming(this.job.tmpDir, this.bundleTag, this.timing);
-    return this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
+    const tops = this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
+    return tops.concat(this.parts.map((p) => ({ key: `${PART_KEY_PREFIX}${p.file}`, value: JSON.stringify(p) })));
   }
 }
 
