@@ -17,7 +17,7 @@ sysdeps:
 	fi
 
 # What only the tests need: headless Chromium (report test), a GCS-compatible server (storage tests), the Beam
-# Flink job server jars (engine tests), Beam's worker boot program built from Go source (PROCESS-worker test). `make test` then requires all of them (SPEC_BEAM_REQUIRE_SERVICES=1).
+# Flink job server jars (engine tests), Beam's worker boot program built from Go source (PROCESS-worker test), the Flink 1.15.0 runtime jars for the local multi-process cluster (test/flink-cluster.test.ts). `make test` then requires all of them (SPEC_BEAM_REQUIRE_SERVICES=1).
 FAKE_GCS := $(HOME)/go/bin/fake-gcs-server
 testdeps: sysdeps
 	@if ! command -v chromium >/dev/null; then \
@@ -29,6 +29,7 @@ testdeps: sysdeps
 	  GOFLAGS=-mod=mod go install github.com/fsouza/fake-gcs-server@v1.56.1; \
 	fi
 	@bash infra/flink/fetch-jobserver.sh >/dev/null
+	@bash infra/flink/cluster.sh fetch >/dev/null
 	@bash infra/docker/build-boot.sh >/dev/null
 
 # node_modules/spec-beam -> .. lets Beam workers `require("spec-beam/dist/...")` (beam-runtime/register.ts).

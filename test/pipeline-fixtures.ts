@@ -80,4 +80,4 @@ const nothingPublished = (out: string): boolean => {
   return !fs.readdirSync(dir).some((f) => f.startsWith(`.${path.basename(out)}.`));
 };
 
-export { plantedTable, writeTableParquet, runQuiet, nothingPublished, Table, noise };
+export { plantedTable, writeTableParquet, runQuiet, nothingPublished, Table, noise, RunOutcome };

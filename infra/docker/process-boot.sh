@@ -19,8 +19,14 @@ set -m
 "$BOOT" "$@" &
 BOOT_PID=$!
 trap 'kill -TERM -- "-$BOOT_PID" 2>/dev/null || true' TERM INT HUP
+# A runner killed outright (SIGKILL of a TaskManager, a lost node) sends nothing: watch the runner process that
+# started us, and stop the workers when it is gone instead of leaving them to pid 1.
+RUNNER_PID=$PPID
+( while kill -0 "$RUNNER_PID" 2>/dev/null; do sleep 1; done; kill -TERM "$$" 2>/dev/null ) &
+WATCH_PID=$!
 status=0
 wait "$BOOT_PID" || status=$?
+kill "$WATCH_PID" 2>/dev/null || true
 # the boot may be gone while its children are not (e.g. it failed): stop them either way
 kill -TERM -- "-$BOOT_PID" 2>/dev/null || true
 exit "$status"
