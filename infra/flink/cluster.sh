@@ -15,7 +15,7 @@
 # is not set").
 #
 # Cluster dir (env SPEC_BEAM_FLINK_CLUSTER_DIR, default .cache/flink-cluster/run/):
-#   conf/flink-conf.yaml, conf/log4j.properties   written by start
+#   conf/ (flink-conf.yaml, log4j.properties)     written by start
 #   log/<role>.log (Flink's log), log/<role>.out (JVM stdout/stderr); role = jobmanager, taskmanager-<i>
 #   <role>/tmp (io.tmp.dirs, java.io.tmpdir), <role>/blob (blob.storage.directory), jobmanager/web (web.tmpdir)
 #   cluster.pids ("<role> <pid>" lines), cluster.env (REST_PORT, RPC_PORT, TASKMANAGERS, SLOTS)
