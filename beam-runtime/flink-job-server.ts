@@ -25,6 +25,8 @@ interface JobServerOptions {
   /** Where the job server keeps staged artifacts (default: a fresh temp dir, removed on stop). A remote cluster
    *  whose workers fetch staged files needs a location they can read (e.g. a shared mount or gs://). */
   artifactsDir?: string;
+  /** Jars put after the launcher on the job server's classpath (e.g. the staging detector, stagingJarFor). */
+  classpath?: string[];
 }
 
 interface JobServer {
@@ -36,11 +38,17 @@ interface JobServer {
   logFile: string;
   /** Last lines of the JVM log, for error messages. */
   logTail: (lines?: number) => string;
-  /** Terminates the JVM (SIGTERM, then SIGKILL after a grace period); safe to call twice. */
-  stop: () => Promise<void>;
+  /** Terminates the JVM (SIGTERM, then SIGKILL after a grace period); safe to call twice. The log's own temp dir
+   *  is removed too unless keepLog (a failed run's message names the log). */
+  stop: (o?: { keepLog?: boolean }) => Promise<void>;
 }
 
 const JOB_SERVER_FILE = "beam-runners-flink-1.15-job-server-2.49.0.jar";
+const MAIN_CLASS = "org.apache.beam.runners.flink.FlinkJobServerDriver";
+/** Built next to the launcher by infra/flink/fetch-jobserver.sh from infra/flink/staging/. */
+const STAGING_JAR_FILE = "spec-beam-flink-staging.jar";
+/** The pipeline option value that makes the job server submit no jars (runner.stage_runner_jars: false). */
+const NO_STAGING_DETECTOR = "dev.specbeam.flink.RunnerJarsOnCluster";
 const DEBIAN_JAVA17 = "/usr/lib/jvm/java-17-openjdk-amd64";
 
 // Flink 1.15 targets Java 11. On Java 17 the probe pipelines also ran without these; they are the openings
@@ -84,6 +92,15 @@ const findRepoRoot = (): string => {
 
 const defaultJobServerJar = (): string =>
   process.env.SPEC_BEAM_FLINK_JAR || path.join(findRepoRoot(), ".cache", "jars", JOB_SERVER_FILE);
+
+/** The staging detector's jar for a launcher jar (beside it); throws naming the fix when it is missing. */
+const stagingJarFor = (launcher: string): string => {
+  const jar = path.join(path.dirname(path.resolve(launcher)), STAGING_JAR_FILE);
+  if (!fs.existsSync(jar)) {
+    throw new Error(`runner.stage_runner_jars false needs ${jar}: run infra/flink/fetch-jobserver.sh (needs a JDK)`);
+  }
+  return jar;
+};
 
 const javaBinary = (javaHome: string | undefined): string => {
   const home =
@@ -163,7 +180,8 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
     throw new Error(`Flink job server jar not found at ${jar}: run infra/flink/fetch-jobserver.sh (needs mvn and a JDK)`);
   }
   const port = opts.port || (await freePort());
-  const logFile = opts.log || path.join(fs.mkdtempSync(path.join(os.tmpdir(), "flink-jobserver-")), "jobserver.log");
+  const ownLogDir = opts.log ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "flink-jobserver-"));
+  const logFile = opts.log || path.join(ownLogDir as string, "jobserver.log");
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const ownArtifactsDir = !opts.artifactsDir;
   const artifactsDir = opts.artifactsDir || fs.mkdtempSync(path.join(os.tmpdir(), "flink-artifacts-"));
@@ -172,8 +190,10 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
     ...JAVA17_FLAGS,
     ...LOG_FLAGS,
     ...(opts.jvmArgs || []),
-    "-jar",
-    jar,
+    // -cp rather than -jar so that extra jars can follow; the launcher's manifest Class-Path still applies
+    "-cp",
+    [jar, ...(opts.classpath ?? [])].join(path.delimiter),
+    MAIN_CLASS,
     "--flink-master",
     opts.flinkMaster || "[local]",
     "--job-host",
@@ -209,7 +229,7 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
   });
 
   let stopped = false;
-  const stop = async (): Promise<void> => {
+  const stop = async (o: { keepLog?: boolean } = {}): Promise<void> => {
     if (stopped) return exitPromise;
     stopped = true;
     if (!exited) {
@@ -221,6 +241,7 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
       clearTimeout(grace);
     }
     if (ownArtifactsDir) fs.rmSync(artifactsDir, { recursive: true, force: true });
+    if (ownLogDir && !o.keepLog) fs.rmSync(ownLogDir, { recursive: true, force: true });
   };
   const failure = (why: string): Error =>
     new Error(
@@ -230,13 +251,13 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
   const deadline = Date.now() + (opts.startupTimeoutMs ?? 120000);
   for (;;) {
     if (exited) {
-      await stop();
+      await stop({ keepLog: true });
       const how = exited.error ? `could not start: ${exited.error.message}` : `exited with code ${exited.code} signal ${exited.signal}`;
       throw failure(`${how} before accepting connections`);
     }
     if (await canConnect(port)) break;
     if (Date.now() > deadline) {
-      await stop();
+      await stop({ keepLog: true });
       throw failure(`did not accept connections within ${opts.startupTimeoutMs ?? 120000} ms`);
     }
     await sleep(200);
@@ -253,5 +274,5 @@ const startJobServer = async (opts: JobServerOptions = {}): Promise<JobServer> =
   };
 };
 
-export { startJobServer, defaultJobServerJar, JAVA17_FLAGS };
+export { startJobServer, defaultJobServerJar, stagingJarFor, JAVA17_FLAGS, NO_STAGING_DETECTOR };
 export type { JobServerOptions, JobServer };

@@ -68,7 +68,17 @@ const runOnJobServer = async (pipeline: (root: beam.Root) => void, o: JobRunOpti
   };
   const body = async (): Promise<void> => {
     const runner = new StagedPortableRunner(portableOptions(o), workerOf(o));
-    const result = (await runner.runAsync(pipeline)) as unknown as PollableResult;
+    let result: PollableResult;
+    try {
+      result = (await runner.runAsync(pipeline)) as unknown as PollableResult;
+    } catch (e) {
+      // the job service's gRPC errors (prepare, stage, run) carry a status code and often no message: the cause is
+      // in its log
+      const err = e as Error & { code?: unknown };
+      if (err.name !== "RpcError") throw e;
+      const said = [err.code, err.message].filter((v) => v !== undefined && v !== "" && v !== "RpcError").join(": ");
+      throw new RunnerError(`the job service at ${o.endpoint} refused the job${said ? ` (${said})` : ""}${await why()}`);
+    }
     const timeout = o.timeoutMs ?? 24 * 3600 * 1000;
     const deadline = Date.now() + timeout;
     for (;;) {

@@ -9,7 +9,7 @@ import * as beam from "apache-beam";
 import { directRunner } from "apache-beam/runners/direct_runner";
 import { requireForSerialization } from "apache-beam/serialization";
 import type { SpecConfig } from "../configs/schema";
-import { startJobServer, JobServer } from "./flink-job-server";
+import { defaultJobServerJar, NO_STAGING_DETECTOR, stagingJarFor, startJobServer, JobServer } from "./flink-job-server";
 import { applyWorkerPatches } from "./worker-patches";
 import { runOnJobServer, portableOptions, JobRunOptions } from "./flink-run";
 import { withQuietConsole } from "./quiet-console";
@@ -89,6 +89,7 @@ const jobRunOptions = (cfg: SpecConfig): Omit<JobRunOptions, "endpoint"> => {
     if (r.parallelism !== undefined) {
       throw new Error("runner.parallelism is a Flink option; for Dataflow set runner.pipeline_options.max_num_workers");
     }
+    if (r.stage_runner_jars === false) throw new Error("runner.stage_runner_jars is a Flink cluster option");
     const worker = workerEnvironment(r, env) as WorkerEnvironment;
     return {
       environmentType: "DOCKER", worker: worker, sdkContainerImage: worker.image,
@@ -98,14 +99,19 @@ const jobRunOptions = (cfg: SpecConfig): Omit<JobRunOptions, "endpoint"> => {
     };
   }
   const worker = workerEnvironment(r, env);
+  // the job server otherwise ships its own classpath with every job (docs/beam-sdk-findings.md, "Flink cluster")
+  const noStaging = r.stage_runner_jars === false && r.flink_master !== "[local]" ?
+    { pipelineResourcesDetectorFactoryClass: NO_STAGING_DETECTOR } : {};
   return {
     environmentType: env, worker: worker, sdkContainerImage: worker?.image, parallelism: r.parallelism ?? 2,
-    pipelineOptions: { jobName: cfg.name, ...r.pipeline_options },
+    pipelineOptions: { jobName: cfg.name, ...noStaging, ...r.pipeline_options },
   };
 };
 
 const warnAboutOutputs = (cfg: SpecConfig, env: EnvironmentType): void => {
-  const local = cfg.runner.type === "flink" && cfg.runner.flink_master === "[local]";
+  // PROCESS workers of a mini-cluster or of a cluster on this host run here, on this filesystem
+  const local = cfg.runner.type === "flink" &&
+    (cfg.runner.flink_master === "[local]" || isLocalHost(cfg.runner.flink_master));
   if (env === "LOOPBACK" || (env === "PROCESS" && local) || cfg.out.startsWith("gs://")) return;
   process.stderr.write(`[runner] note: the workers write the job's results under ${path.dirname(path.resolve(cfg.out))} ` +
     "on their own filesystem; the run can only complete if that directory is storage shared with this machine at " +
@@ -160,16 +166,26 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   if (cluster) await checkSlots(cluster, r.parallelism ?? 2);
   let server: JobServer | undefined;
   if (!r.job_endpoint) {
-    server = await startJobServer({ jar: r.flink_job_server_jar, flinkMaster: r.flink_master,
-      artifactsDir: r.artifacts_dir });
+    const jar = r.flink_job_server_jar ?? defaultJobServerJar();
+    server = await startJobServer({ jar: jar, flinkMaster: r.flink_master, artifactsDir: r.artifacts_dir,
+      classpath: r.stage_runner_jars === false ? [stagingJarFor(jar)] : [] });
   }
   const endpoint = r.job_endpoint ?? (server as JobServer).endpoint;
+  let failed = false;
   return {
-    run: (p) => runOnJobServer(p, { endpoint: endpoint, ...job,
-      logTail: server ? () => server.logTail(30) : undefined, logFile: server?.logFile, flinkMaster: cluster,
-      quiet: true }),
+    run: async (p) => {
+      try {
+        await runOnJobServer(p, { endpoint: endpoint, ...job,
+          logTail: server ? () => server.logTail(30) : undefined, logFile: server?.logFile, flinkMaster: cluster,
+          quiet: true });
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    },
+    // a failed run's message names the job server's log; a successful run leaves nothing in the temp dir
     close: async () => {
-      if (server) await server.stop();
+      if (server) await server.stop({ keepLog: failed });
     },
   };
 };

@@ -37,6 +37,11 @@ const runner = z.strictObject({
   /** an already running Beam job server (host:port); empty: start one (flink) */
   job_endpoint: z.string().optional(),
   flink_job_server_jar: z.string().optional(),
+  /**
+   * flink cluster: false submits each job without the job server's ~154 MB classpath, for a cluster that has the
+   * runner jars installed (infra/flink/cluster.sh does; infra/README.md, "Flink cluster, step by step")
+   */
+  stage_runner_jars: z.boolean().default(true),
   parallelism: z.number().int().min(1).optional(),
   /** LOOPBACK: workers in this process; DOCKER: sdk_container_image; PROCESS: process_command on the workers' hosts */
   environment_type: z.enum(["LOOPBACK", "DOCKER", "PROCESS"]).optional(),

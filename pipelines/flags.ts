@@ -40,6 +40,8 @@ const FLAGS: Record<string, FlagDef> = {
   "flink-master": { paths: ["runner.flink_master"], kind: "string", help: "[local] or host:port" },
   "job-endpoint": { paths: ["runner.job_endpoint"], kind: "string", help: "a running Beam job server" },
   "flink-job-server-jar": { paths: ["runner.flink_job_server_jar"], kind: "string", help: "job server jar" },
+  "stage-runner-jars": { paths: ["runner.stage_runner_jars"], kind: "bool",
+    help: "upload the runner's jars with each Flink job (=false: the cluster has them)" },
   "parallelism": { paths: ["runner.parallelism"], kind: "number", help: "engine parallelism" },
   "environment-type": { paths: ["runner.environment_type"], kind: "string", help: "LOOPBACK | DOCKER | PROCESS" },
   "sdk-container-image": { paths: ["runner.sdk_container_image"], kind: "string", help: "worker image" },

@@ -1,7 +1,9 @@
 // A real multi-process Flink 1.15.0 session cluster (infra/flink/cluster.sh: one JobManager and two TaskManagers,
 // 2 slots each, separate JVMs on 127.0.0.1) running the compare job with PROCESS workers (Beam's boot program):
 // the result equals the direct runner's, the subtasks ran on both TaskManagers, a job that cannot get slots fails
-// in seconds, and a TaskManager killed mid-job is survived with the same result and no row lost or doubled.
+// in seconds, and a TaskManager killed mid-job is survived with the same result and no row lost or doubled. The
+// cluster has Beam's runner jars installed, so jobs run with runner.stage_runner_jars false and ship no jars; one job
+// ships them (the default, for clusters without them) to show that it still works there.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -59,6 +61,16 @@ const taskManagersOf = async (c: Cluster, jid: string, status?: string): Promise
   }
   return ids;
 };
+
+const duBytes = (p: string): number => {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  return st.isDirectory() ? fs.readdirSync(p).reduce((t, e) => t + duBytes(path.join(p, e)), 0) : st.size;
+};
+
+/** Bytes in each process's blob store (cluster.sh puts it under <cluster dir>/<role>/blob). */
+const blobBytes = (c: Cluster): Map<string, number> =>
+  new Map([...c.pids.keys()].map((role) => [role, duBytes(path.join(c.dir, role, "blob"))]));
 
 /** cluster.sh names each TaskManager's resource id after its role in cluster.pids ("taskmanager-1", ...). */
 const pidOfTaskManager = (c: Cluster, tmId: string): number | undefined => c.pids.get(tmId);
@@ -139,7 +151,8 @@ describe("a multi-process Flink cluster (2 TaskManagers x 2 slots, PROCESS worke
   });
   const onCluster = (over: Record<string, unknown>): Record<string, unknown> => ({
     ...inputs(), "runner.type": "flink", "runner.flink_master": (c as Cluster).master,
-    "runner.environment_type": "PROCESS", "runner.process_command": PROCESS_BOOT, "runner.parallelism": 4, ...over,
+    "runner.environment_type": "PROCESS", "runner.process_command": PROCESS_BOOT, "runner.parallelism": 4,
+    "runner.stage_runner_jars": false, ...over,
   });
   let direct: RunOutcome;
   /** worker processes that existed before the cluster started (other tests'): not ours to judge */
@@ -187,14 +200,33 @@ describe("a multi-process Flink cluster (2 TaskManagers x 2 slots, PROCESS worke
   it("runs the compare job at parallelism 4 on both TaskManagers with the direct runner's result", async () => {
     const live = c as Cluster;
     const since = Date.now();
+    const blobsBefore = blobBytes(live);
     const run = await runQuiet(onCluster({ "out": path.join(dir, "run-cluster") }));
     if (run.error) throw run.error;
     await assertSameResult(direct, run, N);
+    // no jars shipped: the job server's ~154 MB classpath reached no blob store (the job graph itself is small)
+    for (const [role, bytes] of blobBytes(live)) {
+      assert.ok(bytes - (blobsBefore.get(role) ?? 0) < 2 ** 20, `${role}'s blob store grew by ${bytes} bytes`);
+    }
     const jobs = (await rest<JobOverview>(live, "/jobs/overview")).jobs.filter((j) => j["start-time"] >= since - 60000);
     assert.equal(jobs.length, 1, JSON.stringify(jobs));
     assert.equal(jobs[0].state, "FINISHED");
     const tms = await taskManagersOf(live, jobs[0].jid);
     assert.equal(tms.size, 2, `subtasks ran on ${[...tms].join(", ")}`);
+  });
+
+  it("still runs a job that ships the runner jars (the default for clusters without them)", async () => {
+    const live = c as Cluster;
+    const blobsBefore = blobBytes(live);
+    const run = await runQuiet(onCluster({ "out": path.join(dir, "run-staged"), "runner.stage_runner_jars": true,
+      "runner.parallelism": 2 }));
+    if (run.error) throw run.error;
+    await assertSameResult(direct, run, N);
+    // the jars went to the TaskManagers that ran it (that is the cost runner.stage_runner_jars false avoids); their
+    // blob caches drop a finished job's files after blob.service.cleanup.interval, and the test's dir goes at the end
+    const grown = [...blobBytes(live)].filter(([role, b]) => role.startsWith("taskmanager") &&
+      b - (blobsBefore.get(role) ?? 0) > 100 * 2 ** 20);
+    assert.ok(grown.length >= 1, `a TaskManager's blob cache holds the shipped jars: ${JSON.stringify([...blobBytes(live)])}`);
   });
 
   it("refuses a parallelism the cluster has no slots for, in seconds and saying so", async () => {

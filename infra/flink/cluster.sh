@@ -2,7 +2,8 @@
 # A local multi-process Flink 1.15.0 session cluster on 127.0.0.1: one JobManager
 # (StandaloneSessionClusterEntrypoint) and N TaskManagers (TaskManagerRunner), each its own background JVM.
 #
-#   infra/flink/cluster.sh start [--taskmanagers N] [--slots S] [--rest-port P]   (defaults N=2, S=2, P=8081)
+#   infra/flink/cluster.sh start [--taskmanagers N] [--slots S] [--rest-port P] [--no-runner-jars]
+#                                (defaults N=2, S=2, P=8081)
 #   infra/flink/cluster.sh status        exit 0: all recorded JVMs alive; 1: some dead; 3: no cluster recorded
 #   infra/flink/cluster.sh stop          TERM, wait, KILL exactly the recorded pids; removes the pid file
 #   infra/flink/cluster.sh fetch         only resolve the jars (start does it too)
@@ -20,6 +21,13 @@
 #   <role>/tmp (io.tmp.dirs, java.io.tmpdir), <role>/blob (blob.storage.directory), jobmanager/web (web.tmpdir)
 #   cluster.pids ("<role> <pid>" lines), cluster.env (REST_PORT, RPC_PORT, TASKMANAGERS, SLOTS)
 # start wipes log/ and the <role>/ dirs of the previous cluster in that dir.
+#
+# Runner jars: unless --no-runner-jars, every JVM's classpath also holds the Beam job server's jars (.cache/jars/,
+# infra/flink/fetch-jobserver.sh) minus Flink's own modules, slf4j and any artifact lib/ already has, so a job
+# submitted with runner.stage_runner_jars: false ships no jars: without this each job uploads the job server's
+# ~154 MB classpath to the JobManager and every TaskManager keeps a copy in its blob cache until the job's blobs are
+# cleaned up (blob.service.cleanup.interval, 60 s here instead of an hour). The JobManager needs them too: it
+# instantiates Beam's input formats. The list is written to <cluster dir>/runner-jars.txt.
 #
 # Environment: SPEC_BEAM_FLINK_REST_PORT (default 8081; 0 = pick a free port), SPEC_BEAM_FLINK_JAVA_HOME
 # (else Debian's Java 17, else JAVA_HOME, else java), SPEC_BEAM_FLINK_JM_MEMORY (1024m),
@@ -62,7 +70,7 @@ JAVA17_FLAGS=(
 
 say() { echo "flink-cluster: $*"; }
 die() { echo "flink-cluster: $*" >&2; exit 1; }
-usage_error() { echo "flink-cluster: $* (usage: cluster.sh start|stop|status|fetch [--taskmanagers N] [--slots S] [--rest-port P])" >&2; exit 2; }
+usage_error() { echo "flink-cluster: $* (usage: cluster.sh start|stop|status|fetch [--taskmanagers N] [--slots S] [--rest-port P] [--no-runner-jars])" >&2; exit 2; }
 
 # ---------------------------------------------------------------- arguments
 [[ $# -ge 1 ]] || usage_error "missing command"
@@ -74,6 +82,7 @@ case "${CMD}" in
 esac
 NTM=2
 SLOTS=2
+RUNNER_JARS=1
 REST_PORT="${SPEC_BEAM_FLINK_REST_PORT:-8081}"
 need_value() { [[ $# -ge 2 && -n "$2" ]] || usage_error "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
@@ -85,6 +94,7 @@ while [[ $# -gt 0 ]]; do
     --slots=*) SLOTS="${1#*=}"; shift ;;
     --rest-port) need_value "$@"; REST_PORT="$2"; shift 2 ;;
     --rest-port=*) REST_PORT="${1#*=}"; shift ;;
+    --no-runner-jars) RUNNER_JARS=0; shift ;;
     *) usage_error "unknown option '$1'" ;;
   esac
 done
@@ -285,6 +295,12 @@ restart-strategy: fixed-delay
 restart-strategy.fixed-delay.attempts: 10
 restart-strategy.fixed-delay.delay: 3 s
 slot.request.timeout: 20000
+# With the runner jars installed (the default) Beam's classes are on the system classpath, and a job that still
+# ships them must load them from there too, else the two copies collide (LinkageError: loader constraint violation
+# in Beam's vendored grpc); Flink's default child-first otherwise (--no-runner-jars)
+classloader.resolve-order: $([[ "${RUNNER_JARS}" -eq 1 ]] && echo parent-first || echo child-first)
+# a finished job's blobs (its jars, when it ships any) leave the blob caches after at most a minute, not an hour
+blob.service.cleanup.interval: 60
 
 # Per-process scratch dirs (io.tmp.dirs, blob.storage.directory) are passed as -D on each JVM's command line
 # (under ${DIR}/<role>/), so each TaskManager's blob cache can be inspected and removed.
@@ -319,6 +335,26 @@ appender.main.strategy.max = 10
 EOF
 }
 
+# The classpath of every JVM: lib/ and (RUNNER_JARS=1) the runner jars that lib/ lacks, by artifact name (the text
+# before "-<digit>"), so where both have an artifact Flink's version is the only one on the classpath.
+JVM_CLASSPATH=""
+runner_classpath() {
+  JVM_CLASSPATH="${LIB}/*"
+  [[ "${RUNNER_JARS}" -eq 1 ]] || { : > "${DIR}/runner-jars.txt"; return 0; }
+  local jslib jar name
+  jslib="$(ls -d "${ROOT}"/.cache/jars/*-lib 2>/dev/null | head -n 1 || true)"
+  [[ -n "${jslib}" ]] || die "no Beam job server in .cache/jars to take the runner jars from: run infra/flink/fetch-jobserver.sh (or start with --no-runner-jars)"
+  declare -A have=()
+  for jar in "${LIB}"/*.jar; do name="$(basename "${jar}")"; have["${name%%-[0-9]*}"]=1; done
+  : > "${DIR}/runner-jars.txt"
+  for jar in "${jslib}"/*.jar; do
+    name="$(basename "${jar}")"; name="${name%%-[0-9]*}"
+    [[ "${name}" == flink-* || "${name}" == slf4j-* || -n "${have[${name}]:-}" ]] && continue
+    echo "${jar}" >> "${DIR}/runner-jars.txt"
+    JVM_CLASSPATH="${JVM_CLASSPATH}:${jar}"
+  done
+}
+
 # launch ROLE CLASS "JVM PARAMS" "DYNAMIC CONFIGS" [extra program args...]: background JVM in its own session
 launch() {
   local role="$1" class="$2" jvm="$3" dyn="$4"; shift 4
@@ -332,7 +368,7 @@ launch() {
     -Dlog.file="${DIR}/log/${role}.log" \
     -Dlog4j.configuration="file:${CONF}/log4j.properties" \
     -Dlog4j.configurationFile="file:${CONF}/log4j.properties" \
-    -classpath "${LIB}/*" "${class}" --configDir "${CONF}" "$@" "${dyn_args[@]}" \
+    -classpath "${JVM_CLASSPATH}" "${class}" --configDir "${CONF}" "$@" "${dyn_args[@]}" \
     -D io.tmp.dirs="${work}/tmp" -D blob.storage.directory="${work}/blob" \
     </dev/null >"${DIR}/log/${role}.out" 2>&1) &
   echo "${role} $!" >> "${PIDS}"
@@ -367,7 +403,8 @@ cmd_start() {
   rm -rf "${DIR}/log" "${DIR}/jobmanager" "${DIR}"/taskmanager-*
   mkdir -p "${DIR}/log" "${DIR}/jobmanager/web" "${DIR}/plugins"
   write_conf
-  printf 'REST_PORT=%s\nRPC_PORT=%s\nTASKMANAGERS=%s\nSLOTS=%s\n' "${REST_PORT}" "${RPC_PORT}" "${NTM}" "${SLOTS}" > "${ENVF}"
+  runner_classpath
+  printf 'REST_PORT=%s\nRPC_PORT=%s\nTASKMANAGERS=%s\nSLOTS=%s\nRUNNER_JARS=%s\n' "${REST_PORT}" "${RPC_PORT}" "${NTM}" "${SLOTS}" "$(grep -c . "${DIR}/runner-jars.txt" || true)" > "${ENVF}"
 
   local jm tm jm_jvm jm_dyn tm_jvm tm_dyn
   jm="$(resource_params GET_JM_RESOURCE_PARAMS)"; jm_jvm="$(sed -n 1p <<<"${jm}")"; jm_dyn="$(sed -n 2p <<<"${jm}")"

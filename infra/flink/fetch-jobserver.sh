@@ -5,7 +5,11 @@
 # answers 404 on the Maven Central reachable here, so the server is assembled from the runner module
 # beam-runners-flink-1.15:2.49.0 plus its dependencies (jobserver-pom.xml), and a manifest-only launcher jar
 # makes `java -jar <launcher>` work (also as the SDK's flinkJobServerJar). Idempotent: an existing launcher
-# whose classpath is complete is kept. Needs mvn and a JDK's `jar` tool.
+# whose classpath is complete is kept. Needs mvn and a JDK's `javac` and `jar` tools.
+#
+# Also builds .cache/jars/spec-beam-flink-staging.jar from staging/ (rebuilt when the source is newer): the
+# pipeline-resources detector that lets a job skip uploading the job server's classpath to a cluster that has the
+# runner jars installed (runner.stage_runner_jars: false; beam-runtime/flink-job-server.ts puts it on the classpath).
 set -euo pipefail
 
 BEAM_VERSION="${BEAM_VERSION:-2.49.0}"
@@ -25,7 +29,23 @@ complete() {
   while read -r jar; do [[ -s "${LIB}/${jar}" ]] || return 1; done < "${LIB}/.complete"
 }
 
+STAGING_JAR="${JARS}/spec-beam-flink-staging.jar"
+STAGING_SRC="${HERE}/staging/dev/specbeam/flink/RunnerJarsOnCluster.java"
+
+build_staging() {
+  [[ -s "${STAGING_JAR}" && "${STAGING_JAR}" -nt "${STAGING_SRC}" ]] && return 0
+  local javac="${JAVA_HOME:+${JAVA_HOME}/bin/}javac" jar="${JAVA_HOME:+${JAVA_HOME}/bin/}jar" tmp
+  command -v "${javac}" >/dev/null || { echo "fetch-jobserver: '${javac}' not found (needs a JDK, e.g. openjdk-17-jdk-headless)" >&2; exit 1; }
+  tmp="$(mktemp -d)"
+  # the job server runs on Java 11+; the class only implements Beam's interface, so the runner lib is the classpath
+  "${javac}" --release 11 -d "${tmp}/classes" -cp "${LIB}/*" "${STAGING_SRC}" >&2
+  "${jar}" --create --file "${tmp}/staging.jar" -C "${tmp}/classes" . >&2
+  mv "${tmp}/staging.jar" "${STAGING_JAR}"
+  rm -rf "${tmp}"
+}
+
 if complete; then
+  build_staging
   echo "${LAUNCHER}"
   exit 0
 fi
@@ -55,4 +75,5 @@ trap 'rm -rf "${TMP}"' EXIT
 "${JAR_TOOL}" --create --file "${TMP}/launcher.jar" --manifest "${TMP}/MANIFEST.MF"
 mv "${TMP}/launcher.jar" "${LAUNCHER}"
 cp "${TMP}/jars" "${LIB}/.complete"
+build_staging
 echo "${LAUNCHER}"
