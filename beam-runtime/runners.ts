@@ -4,6 +4,7 @@
 // sdk_container_image, the image of infra/docker/) or PROCESS workers (runner.process_command on each worker host).
 // dataflow: submitted to a running Python Dataflow job service (runner.job_endpoint, started by
 // infra/dataflow/launch.sh) with DOCKER workers. runner.dry_run prints the job request instead of submitting it.
+import * as os from "os";
 import * as path from "path";
 import * as beam from "apache-beam";
 import { directRunner } from "apache-beam/runners/direct_runner";
@@ -104,9 +105,13 @@ const jobRunOptions = (cfg: SpecConfig): Omit<JobRunOptions, "endpoint"> => {
     { pipelineResourcesDetectorFactoryClass: NO_STAGING_DETECTOR } : {};
   return {
     environmentType: env, worker: worker, sdkContainerImage: worker?.image, parallelism: r.parallelism ?? 2,
-    pipelineOptions: { jobName: cfg.name, ...noStaging, ...r.pipeline_options },
+    pipelineOptions: { jobName: flinkJobName(cfg.name), ...noStaging, ...r.pipeline_options },
   };
 };
+
+/** The name plus a run tag: process-boot.sh's job watch (beam-runtime/flink-job-watch.ts) finds the job by it. */
+const flinkJobName = (name: string): string =>
+  `${name} [${os.hostname()}-${process.pid}-${Date.now().toString(36)}]`;
 
 const warnAboutOutputs = (cfg: SpecConfig, env: EnvironmentType): void => {
   // PROCESS workers of a mini-cluster or of a cluster on this host run here, on this filesystem

@@ -12,6 +12,7 @@ import { makeTempDir, removeDir, openDuckDb, queryRows, sqlString } from "./io-h
 import { runQuiet, nothingPublished, RunOutcome } from "./pipeline-fixtures";
 import { synthesize } from "./data/synth";
 import { defaultJobServerJar } from "../beam-runtime/flink-job-server";
+import { endedState } from "../beam-runtime/flink-job-watch";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const CLUSTER_SH = path.join(REPO, "infra", "flink", "cluster.sh");
@@ -46,7 +47,7 @@ const rest = async <T>(c: Cluster, route: string): Promise<T> => {
   return (await res.json()) as T;
 };
 
-interface JobOverview { jobs: { jid: string; state: string; "start-time": number }[] }
+interface JobOverview { jobs: { jid: string; name: string; state: string; "start-time": number }[] }
 interface JobDetail { vertices: { id: string; name: string; status: string }[] }
 interface VertexTms { taskmanagers: { "taskmanager-id": string; status: string }[] }
 
@@ -213,6 +214,9 @@ describe("a multi-process Flink cluster (2 TaskManagers x 2 slots, PROCESS worke
     assert.equal(jobs[0].state, "FINISHED");
     const tms = await taskManagersOf(live, jobs[0].jid);
     assert.equal(tms.size, 2, `subtasks ran on ${[...tms].join(", ")}`);
+    // the workers' job watch (process-boot.sh) finds this job by its run-tagged name and sees it ended
+    assert.match(jobs[0].name, /^spec-beam run \[.+\]$/);
+    assert.equal(await endedState(live.master, jobs[0].name), "FINISHED");
   });
 
   it("still runs a job that ships the runner jars (the default for clusters without them)", async () => {
@@ -262,17 +266,14 @@ describe("a multi-process Flink cluster (2 TaskManagers x 2 slots, PROCESS worke
     const run = await running;
     if (run.error) throw run.error;
     await assertSameResult(direct, run, N);
-    // the killed TaskManager's PROCESS workers lose their runner: none may be left to pid 1 (process-boot.sh
-    // watches the runner that started it). Workers of the surviving TaskManager may still be up; they belong to it.
-    const orphans = () => [...workerProcesses()].filter((p) => !before.has(p)).filter((p) => {
-      const runner = runnerOf(p);
-      return runner === undefined || runner === victim || ![...live.pids.values()].includes(runner);
-    });
+    // no worker of this job may be left: the killed TaskManager's lose their runner (process-boot.sh watches it),
+    // the survivor's are stopped when the job ends (Beam's process manager, then process-boot.sh's SIGKILL)
+    const left = () => [...workerProcesses()].filter((p) => !before.has(p));
     try {
-      await waitFor("the killed TaskManager's workers to exit", 60000, () => orphans().length === 0);
+      await waitFor("the job's workers to exit", 60000, () => left().length === 0);
     } catch (e) {
-      const ps = childProcess.spawnSync("ps", ["-o", "pid,ppid,pgid,etimes,args", "-p", orphans().join(",")], { encoding: "utf8" });
-      throw new Error(`${(e as Error).message}; left:\n${ps.stdout}`);
+      const ps = childProcess.spawnSync("ps", ["-o", "pid,ppid,pgid,etimes,args", "-p", left().join(",")], { encoding: "utf8" });
+      throw new Error(`${(e as Error).message}; left (runner ${left().map(runnerOf).join(", ")}, killed ${victim}):\n${ps.stdout}`);
     }
   });
 

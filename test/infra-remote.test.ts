@@ -248,7 +248,8 @@ describe("infra: remote execution (fake job service, fake npm registry, PROCESS 
       assert.equal(o.parallelism, 3);
       assert.equal(o.environment_type, "DOCKER");
       assert.equal(o.sdk_container_image, IMAGE);
-      assert.equal(o.job_name, "spec-beam run");
+      // the config's name plus a run tag (host-pid-time) that the workers' job watch finds the job by
+      assert.match(String(o.job_name), /^spec-beam run \[[^\]]+-\d+-[0-9a-z]+\]$/);
       const modules = o.registered_node_modules as string[];
       for (const m of ["spec-beam/dist/worker/index", "spec-beam/dist/beam-runtime/coders", WORKER_INIT]) {
         assert.ok(modules.includes(m), `${m} in ${JSON.stringify(modules)}`);

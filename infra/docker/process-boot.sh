@@ -39,10 +39,22 @@ stop_boot() {
 }
 ( while kill -0 "$RUNNER_PID" 2>/dev/null && kill -0 "$SCRIPT_PID" 2>/dev/null; do sleep 1; done; stop_boot ) &
 WATCH_PID=$!
-trap 'stop_boot; kill "$WATCH_PID" 2>/dev/null; exit 143' TERM INT HUP
+# Beam's Flink runner may keep a job's worker after the job (a task cancelled during a failover never releases it):
+# stop it once the cluster's REST API says the job has ended (beam-runtime/flink-job-watch.ts; exits 0 only then)
+JOB_WATCH="$HOME_DIR/dist/beam-runtime/flink-job-watch.js"
+JOB_WATCH_PID=""
+if [ -f "$JOB_WATCH" ]; then
+  ( node "$JOB_WATCH" "$@" && stop_boot ) &
+  JOB_WATCH_PID=$!
+fi
+stop_watchers() {
+  kill "$WATCH_PID" 2>/dev/null || true
+  [ -z "$JOB_WATCH_PID" ] || kill -- "-$JOB_WATCH_PID" 2>/dev/null || true
+}
+trap 'stop_boot; stop_watchers; exit 143' TERM INT HUP
 status=0
 wait "$BOOT_PID" || status=$?
-kill "$WATCH_PID" 2>/dev/null || true
+stop_watchers
 # the boot may be gone while its children are not (e.g. it failed): stop them either way
 stop_boot
 exit "$status"
