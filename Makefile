@@ -5,7 +5,7 @@ NATIVE := linalg/native/build/Release/spec_linalg.node
 APT_INSTALL := apt-get install -y -qq --no-install-recommends
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps sysdeps testdeps build native ts lint test demo bench clean
+.PHONY: all deps sysdeps testdeps build native ts lint test demo bench bench-flink clean
 
 all: build
 
@@ -66,6 +66,11 @@ demo: build
 bench: build
 	@node dist/bench/syrk.js
 	@node dist/bench/pipeline.js $(BENCH_ARGS)
+
+# A Flink job's fixed cost on a local multi-process cluster, with and without shipping the runner jars
+# (infra/README.md, "The per-job upload"); needs the jars and boot program `make testdeps` fetches.
+bench-flink: build testdeps
+	@node dist/bench/flink-submit.js $(BENCH_ARGS)
 
 clean:
 	rm -rf dist linalg/native/build out
