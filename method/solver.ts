@@ -19,8 +19,17 @@
 // numerically zero (v in the null space of C; |lambda| ~ eps, only reached when k exceeds rank(C)) keeps
 // ||v|| = 1 and is listed in `nullModes`.
 import type { LinalgBackend } from "../linalg/backend";
+import { extremeEigenpairs } from "./lanczos";
 
 export type SolveMethod = "cholesky" | "direct";
+/**
+ * cholesky only. full: one tridiagonal reduction of Theta (all eigenvalues). lanczos: the 2k wanted eigenpairs by
+ * block Lanczos on Theta applied as x -> U (D (U^T x)) (method/lanczos.ts), never forming Theta; falls back to full
+ * when it does not converge. auto: lanczos from M = LANCZOS_MIN_M (when 8k <= M), else full.
+ */
+export type EigenSolver = "auto" | "full" | "lanczos";
+const LANCZOS_MIN = 2000;
+export const LANCZOS_MIN_M = LANCZOS_MIN;
 
 /**
  * Up to this M the cholesky path reports the whole spectrum (all M eigenvalues; above it the 2k extremes only).
@@ -47,6 +56,10 @@ export interface SpecSolveInput {
   k: number;
   /** cholesky: largest M for which the full spectrum is computed (default FULL_SPECTRUM_MAX_M = 12000) */
   fullSpectrumMaxM?: number;
+  /** cholesky: which eigensolver (default auto) */
+  solver?: EigenSolver;
+  /** lanczos: overrides of method/lanczos.ts's cycle limit and residual tolerance (tests) */
+  lanczos?: { maxCycles?: number; tol?: number };
 }
 
 export interface SpecModes {
@@ -80,6 +93,9 @@ export interface SpecSolution {
   positive: SpecModes;
   /** the k smallest eigenvalues, most negative first, whatever their sign; refined like `positive` */
   negative: SpecModes;
+  /** the eigensolver that produced the result ("direct" for method direct) and, for lanczos, its work */
+  solver: { used: "full" | "lanczos" | "direct"; cycles?: number; products?: number; residual?: number;
+    fellBack?: boolean };
 }
 
 const checkInput = (inp: SpecSolveInput): void => {
@@ -162,7 +178,7 @@ const reversed = (a: Float64Array): Float64Array => {
 
 const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float64Array, topValues: Float64Array,
                 bottomValues: Float64Array, spectrum: Float64Array, spectrumComplete: boolean,
-                eps: number): SpecSolution => {
+                eps: number, solver: SpecSolution["solver"]): SpecSolution => {
   const M = inp.DX + inp.DY;
   const K2 = 2 * k;
   const norm = normaliseModes(backend, inp, V, K2);
@@ -188,6 +204,7 @@ const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float
     eps: eps,
     spectrum: spectrum,
     spectrumComplete: spectrumComplete,
+    solver: solver,
     positive: {
       values: pos,
       vectors: pickColumns(V, M, K2, topCols),
@@ -249,6 +266,12 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
   const factor = factorScaled(backend, inp);
   const U = factor.U;
   const eps = factor.eps;
+  let fellBack = false;
+  if (useLanczos(inp, k)) {
+    const sol = lanczosModes(backend, inp, k, U, eps);
+    if (sol) return sol;
+    fellBack = true;
+  }
   // One M x M array from here on: Theta = U D U^T replaces U in its upper triangle while U^T is kept in the strict
   // lower one (+ diag); eighEnds reduces the upper triangle in place (all eigenvalues, 2k vectors); lowerTimes then
   // forms U^T W from the lower triangle.
@@ -289,7 +312,53 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
   for (let i = DX; i < M; i++) {
     for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
   }
-  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, spectrumComplete, eps);
+  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, spectrumComplete, eps,
+    { used: "full", fellBack: fellBack || undefined });
+};
+
+/**
+ * The 2k wanted eigenpairs of Theta = U D U^T by block Lanczos, applying U^T and U as products (two M x M x b
+ * GEMMs per block: the triangular factor is used as a full matrix, twice the flops of a TRMM but at GEMM speed).
+ * Returns undefined when Lanczos did not converge; U is left as it was (the full path can reuse it).
+ */
+const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number, U: Float64Array,
+                      eps: number): SpecSolution | undefined => {
+  const DX = inp.DX;
+  const M = DX + inp.DY;
+  const s = Math.sqrt(inp.eta);
+  const apply = (X: Float64Array, b: number): Float64Array => {
+    const Y = backend.gemm(U, X, M, M, b, true, false);
+    for (let i = DX * b; i < M * b; i++) Y[i] = -Y[i];
+    return backend.gemm(U, Y, M, M, b);
+  };
+  const r = extremeEigenpairs(backend, apply, M, { kTop: k, kBottom: k, seed: 0, ...inp.lanczos });
+  if (!r.converged) return undefined;
+  const K2 = 2 * k;
+  const W = new Float64Array(M * K2);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < k; j++) {
+      W[i * K2 + j] = r.topVectors[i * k + j];
+      W[i * K2 + k + j] = r.bottomVectors[i * k + j];
+    }
+  }
+  // v = S D U^T w: rows of the Y block get the factor -sqrt(eta)
+  const V = backend.gemm(U, W, M, M, K2, true, false);
+  for (let i = DX; i < M; i++) {
+    for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
+  }
+  const spectrum = new Float64Array(K2);
+  spectrum.set(r.top, 0);
+  spectrum.set(reversed(r.bottom), k);
+  return finish(backend, inp, k, V, r.top, r.bottom, spectrum, false, eps,
+    { used: "lanczos", cycles: r.cycles, products: r.products, residual: r.maxResidual });
+};
+
+const useLanczos = (inp: SpecSolveInput, k: number): boolean => {
+  const M = inp.DX + inp.DY;
+  const solver = inp.solver ?? "auto";
+  if (solver === "full") return false;
+  if (solver === "lanczos") return 2 * k < M;
+  return M >= LANCZOS_MIN && 8 * k <= M;
 };
 
 const solveDirect = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
@@ -317,7 +386,7 @@ const solveDirect = (backend: LinalgBackend, inp: SpecSolveInput, k: number): Sp
   const topValues = spectrum.slice(0, k);
   const bottomValues = new Float64Array(k);
   for (let j = 0; j < k; j++) bottomValues[j] = spectrum[M - 1 - j];
-  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, true, 0);
+  return finish(backend, inp, k, V, topValues, bottomValues, spectrum, true, 0, { used: "direct" });
 };
 
 /** Eigenpairs of Gamma = D_eta C: see the header comment for the methods, normalisation and signs. */
