@@ -76,6 +76,11 @@ const compute = z.strictObject({
    * feature time -40%. float64 gives the features to full double precision.
    */
   projection: z.enum(["float64", "float32"]).default("float32"),
+  /**
+   * the M x M eigensolver of method cholesky: full (one tridiagonal reduction, all eigenvalues), lanczos (block
+   * Lanczos for the 2 x modes reported eigenpairs only, falling back to full), auto (lanczos from M = 6000)
+   */
+  solver: z.enum(["auto", "full", "lanczos"]).default("auto"),
   /** BLAS threads inside a worker; 0 = library default */
   threads: z.number().int().min(0).default(0),
   /** target rows per shard when a file has no natural chunks */

@@ -8,9 +8,11 @@
 // block; a column that vanishes, i.e. an invariant subspace was reached, is replaced by a seeded random one), keeps
 // A Q, and solves the projected m x m problem Q^T A Q exactly (Rayleigh-Ritz). Each wanted Ritz pair (theta, x)
 // is accepted when its true residual ||A x - theta x|| <= tol * ||A||_est (||A||_est = the largest |Ritz value|,
-// a lower bound of ||A||, so the test is slightly strict). Otherwise the next cycle restarts from the wanted Ritz
-// vectors plus the next ones inward (thick restart in block form). A caller falls back to a full eigensolver when
-// `converged` is false.
+// a lower bound of ||A||, so the test is slightly strict). Otherwise the basis is thick-restarted: it keeps the
+// wanted Ritz vectors and as many again next inward (with A Q for them, recombined: no new products) and the
+// Krylov process continues from the pending residual block, which is orthogonal to all of them (restarting the
+// Krylov space from the Ritz vectors instead stalls: A X - X Theta is then formed by cancellation). A caller falls
+// back to a full eigensolver when `converged` is false.
 //
 // Randomness: the start block and replacement columns come from method/prng.ts seeded by `seed`; the same seed
 // gives the same numbers.
@@ -84,6 +86,43 @@ const leadingColumns = (Q: Float64Array, M: number, m: number, c: number): Float
 };
 
 /**
+ * W (M x b) := W R^-1 with W^T W = R^T R (Cholesky QR), twice: BLAS-3 and enough for a well-conditioned block
+ * (the second pass removes the first's loss of orthogonality, ~cond(W)^2 u). Returns false, leaving W in some
+ * intermediate state that still spans the same space, when a column is (nearly) dependent: its norm after the
+ * projection below 1e-6 of what it was, or a pivot below 1e-6 of its column's norm; the caller then uses
+ * Gram-Schmidt with random replacement.
+ */
+const cholQr2 = (backend: LinalgBackend, W: Float64Array, M: number, b: number, before: Float64Array): boolean => {
+  for (let pass = 0; pass < 2; pass++) {
+    const G = backend.gemm(W, W, b, M, b, true, false);
+    const R = new Float64Array(b * b);
+    for (let j = 0; j < b; j++) {
+      if (pass === 0 && !(Math.sqrt(G[j * b + j]) > 1e-6 * before[j])) return false;
+      for (let i = 0; i <= j; i++) {
+        let v = G[i * b + j];
+        for (let t = 0; t < i; t++) v -= R[t * b + i] * R[t * b + j];
+        if (i === j) {
+          if (!(v > 1e-12 * G[j * b + j])) return false;
+          R[j * b + j] = Math.sqrt(v);
+        } else {
+          R[i * b + j] = v / R[i * b + i];
+        }
+      }
+    }
+    // each row w of W: solve x R = w (forward substitution over columns)
+    for (let r = 0; r < M; r++) {
+      const o = r * b;
+      for (let j = 0; j < b; j++) {
+        let v = W[o + j];
+        for (let t = 0; t < j; t++) v -= W[o + t] * R[t * b + j];
+        W[o + j] = v / R[j * b + j];
+      }
+    }
+  }
+  return true;
+};
+
+/**
  * Orthonormalises the M x b block W against the first `used` columns of Q (M x m) and within itself, in place.
  * Returns false for a column that could not be made independent even from random data (cannot happen while
  * used + b <= M).
@@ -107,6 +146,7 @@ const orthonormalise = (backend: LinalgBackend, Q: Float64Array, M: number, m: n
     before[j] = Math.sqrt(s);
   }
   project();
+  if (cholQr2(backend, W, M, b, before)) return;
   // modified Gram-Schmidt inside the block, with one re-orthogonalisation against Qu for a column that lost
   // most of its norm; a (numerically) dependent column is replaced by a random one
   for (let j = 0; j < b; j++) {
@@ -163,108 +203,104 @@ export const extremeEigenpairs = (backend: LinalgBackend, apply: BlockOperator, 
   let products = 0;
 
   // start block: seeded normals
-  let start: Float64Array = new Float64Array(M * b);
-  for (let i = 0; i < start.length; i++) start[i] = rng.normal();
-  let startCols = b;
+  // start block: seeded normals. P is the pending block: orthonormal to Q's columns, A P not yet computed.
+  let P: Float64Array = new Float64Array(M * b);
+  for (let i = 0; i < P.length; i++) P[i] = rng.normal();
+  let pCols = b;
+  orthonormalise(backend, Q, M, m, 0, P, pCols, rng);
+  let used = 0;
+  const keepCount = Math.min(m - b, want + Math.max(want, b));
   let result: ExtremeResult | undefined;
   for (let cycle = 1; cycle <= maxCycles; cycle++) {
-    // build the basis: the restart block first, then Krylov blocks from the newest block
-    let used = 0;
-    const first = start;
-    orthonormalise(backend, Q, M, m, 0, first, startCols, rng);
-    putColumns(Q, M, m, 0, first, startCols);
-    const AF = apply(first, startCols);
-    products += startCols;
-    putColumns(AQ, M, m, 0, AF, startCols);
-    used = startCols;
-    // the next block grows from A times the newest block (the last b columns)
-    let last = AF;
-    let lastCols = startCols;
+    // expand: Q gets P, AQ gets A P, and the next P is A P orthogonalised against Q (the Lanczos residual block)
     while (used < m) {
-      const nb = Math.min(b, m - used);
-      // W = the last nb columns of A (newest block)
+      const AP = apply(P, pCols);
+      products += pCols;
+      putColumns(Q, M, m, used, P, pCols);
+      putColumns(AQ, M, m, used, AP, pCols);
+      used += pCols;
+      const nb = Math.min(b, M - used);
+      if (nb <= 0) break;
       const W = new Float64Array(M * nb);
       for (let i = 0; i < M; i++) {
-        for (let j = 0; j < nb; j++) W[i * nb + j] = last[i * lastCols + lastCols - nb + j];
+        for (let j = 0; j < nb; j++) W[i * nb + j] = AP[i * pCols + pCols - nb + j];
       }
       orthonormalise(backend, Q, M, m, used, W, nb, rng);
-      putColumns(Q, M, m, used, W, nb);
-      const AW = apply(W, nb);
-      products += nb;
-      putColumns(AQ, M, m, used, AW, nb);
-      used += nb;
-      last = AW;
-      lastCols = nb;
+      P = W;
+      pCols = nb;
+      if (used + pCols > m) break;
     }
     // Rayleigh-Ritz: H = Q^T (A Q), symmetrised
-    const H = backend.gemm(Q, AQ, m, M, m, true, false);
-    for (let i = 0; i < m; i++) {
-      for (let j = i + 1; j < m; j++) {
-        const s = 0.5 * (H[i * m + j] + H[j * m + i]);
-        H[i * m + j] = s;
-        H[j * m + i] = s;
+    const mu = used;
+    const Qm = leadingColumns(Q, M, m, mu);
+    const AQm = leadingColumns(AQ, M, m, mu);
+    const H = backend.gemm(Qm, AQm, mu, M, mu, true, false);
+    for (let i = 0; i < mu; i++) {
+      for (let j = i + 1; j < mu; j++) {
+        const v = 0.5 * (H[i * mu + j] + H[j * mu + i]);
+        H[i * mu + j] = v;
+        H[j * mu + i] = v;
       }
     }
-    const eig = backend.eigh(H, m);
-    // ascending values; wanted: the kBottom first, the kTop last; keep extras inward for the restart
+    const eig = backend.eigh(H, mu);
+    // ascending values; wanted: the kBottom first, the kTop last
     const idxTop: number[] = [];
     const idxBottom: number[] = [];
-    for (let j = 0; j < o.kTop; j++) idxTop.push(m - 1 - j);
+    for (let j = 0; j < o.kTop; j++) idxTop.push(mu - 1 - j);
     for (let j = 0; j < o.kBottom; j++) idxBottom.push(j);
     const wanted = idxTop.concat(idxBottom);
-    const Y = new Float64Array(m * wanted.length);
-    for (let i = 0; i < m; i++) {
-      for (let c = 0; c < wanted.length; c++) Y[i * wanted.length + c] = eig.vectors[i * m + wanted[c]];
+    // kept for a restart: the wanted Ritz pairs and the next ones inward from the wanted ends
+    const keep = wanted.slice();
+    for (let step = 0; keep.length < keepCount; step++) {
+      const lo = o.kBottom + step;
+      const hi = mu - 1 - o.kTop - step;
+      if (lo > hi) break;
+      if (o.kBottom > 0 || o.kTop === 0) keep.push(lo);
+      if (keep.length < keepCount && hi !== lo && o.kTop > 0) keep.push(hi);
     }
-    const X = backend.gemm(Q, Y, M, m, wanted.length);
-    const AX = backend.gemm(AQ, Y, M, m, wanted.length);
+    const nk = keep.length;
+    const Y = new Float64Array(mu * nk);
+    for (let i = 0; i < mu; i++) {
+      for (let c = 0; c < nk; c++) Y[i * nk + c] = eig.vectors[i * mu + keep[c]];
+    }
+    const X = backend.gemm(Qm, Y, M, mu, nk);
+    const AX = backend.gemm(AQm, Y, M, mu, nk);
     let normA = 0;
-    for (let j = 0; j < m; j++) normA = Math.max(normA, Math.abs(eig.values[j]));
+    for (let j = 0; j < mu; j++) normA = Math.max(normA, Math.abs(eig.values[j]));
     let maxRes = 0;
     for (let c = 0; c < wanted.length; c++) {
-      const theta = eig.values[wanted[c]];
+      const theta = eig.values[keep[c]];
       let r = 0;
       for (let i = 0; i < M; i++) {
-        const d = AX[i * wanted.length + c] - theta * X[i * wanted.length + c];
+        const d = AX[i * nk + c] - theta * X[i * nk + c];
         r += d * d;
       }
       maxRes = Math.max(maxRes, Math.sqrt(r) / (normA > 0 ? normA : 1));
     }
-    const pick = (cols: number[], off: number): Float64Array => {
-      const out = new Float64Array(M * cols.length);
+    const pick = (off: number, cols: number): Float64Array => {
+      const out = new Float64Array(M * cols);
       for (let i = 0; i < M; i++) {
-        for (let c = 0; c < cols.length; c++) out[i * cols.length + c] = X[i * wanted.length + off + c];
+        for (let c = 0; c < cols; c++) out[i * cols + c] = X[i * nk + off + c];
       }
       return out;
     };
+    const exhausted = used >= M;
     result = {
       top: Float64Array.from(idxTop.map((j) => eig.values[j])),
-      topVectors: pick(idxTop, 0),
+      topVectors: pick(0, o.kTop),
       bottom: Float64Array.from(idxBottom.map((j) => eig.values[j])),
-      bottomVectors: pick(idxBottom, o.kTop),
-      converged: maxRes <= tol || m === M,
+      bottomVectors: pick(o.kTop, o.kBottom),
+      converged: maxRes <= tol || exhausted,
       cycles: cycle,
       products: products,
       maxResidual: maxRes,
     };
     if (result.converged) return result;
-    // restart block: the wanted Ritz vectors and the next ones inward from both ends, b columns in all
-    const extra: number[] = [];
-    for (let step = 0; extra.length + wanted.length < b; step++) {
-      const lo = o.kBottom + step;
-      const hi = m - 1 - o.kTop - step;
-      if (lo > hi) break;
-      if (o.kBottom > 0 || o.kTop === 0) extra.push(lo);
-      if (extra.length + wanted.length < b && hi !== lo && (o.kTop > 0 || o.kBottom === 0)) extra.push(hi);
-      if (o.kBottom === 0 && o.kTop === 0) break;
-    }
-    const keep = wanted.concat(extra).slice(0, b);
-    const Yr = new Float64Array(m * keep.length);
-    for (let i = 0; i < m; i++) {
-      for (let c = 0; c < keep.length; c++) Yr[i * keep.length + c] = eig.vectors[i * m + keep[c]];
-    }
-    start = backend.gemm(Q, Yr, M, m, keep.length);
-    startCols = keep.length;
+    // thick restart: Q = the kept Ritz vectors (and A Q = A Q y, no new products); P, orthogonal to the old Q and
+    // so to these, carries the Krylov process on
+    putColumns(Q, M, m, 0, X, nk);
+    putColumns(AQ, M, m, 0, AX, nk);
+    used = nk;
   }
   return result as ExtremeResult;
 };

@@ -59,6 +59,7 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
   const job: JobSpec = {
     model: resolved.model, xOpts: plan.x.options, yOpts: plan.y.options, backend: cfg.compute.backend,
     threads: cfg.compute.threads, blockRows: cfg.compute.block_rows, tile: cfg.compute.tile,
+    solver: cfg.compute.solver,
     method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
     shards: plan.shards.length, progress: progress, idSource: cfg.x.path, xSource: cfg.x.path,
     ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,

@@ -141,6 +141,14 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
   return summary;
 };
 
+/** The report's line on how the eigenpairs were found (absent for the exact method). */
+const eigensolverRow = (e: SolutionJson["diagnostics"]["eigensolver"]): [string, string][] => {
+  if (!e) return [];
+  if (e.used !== "lanczos") return [["eigensolver", `${e.used}${e.fell_back ? " (block Lanczos did not converge)" : ""}`]];
+  return [["eigensolver", `block Lanczos: ${e.cycles} cycles, ${e.products} products, residual ` +
+    `${(e.residual ?? NaN).toExponential(1)} (spectrum: the reported extremes only)`]];
+};
+
 /** report.html: the facts of the run, the spectrum, SPEC-diff, the diagnostics and each mode's top samples. */
 const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, out: WorkerOutputs,
                      timings: Record<string, number>): string => {
@@ -174,6 +182,7 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
       ["top eigenvalues of C_XX", sol.diagnostics.top_eigenvalues_cxx.map((v) => v.toFixed(4)).join(", ")],
       ["top eigenvalues of C_YY", sol.diagnostics.top_eigenvalues_cyy.map((v) => v.toFixed(4)).join(", ")],
       ["trace(Gamma) vs 1 - eta", `${sol.diagnostics.trace_gamma.toFixed(6)} vs ${sol.diagnostics.trace_expected.toFixed(6)}`],
+      ...eigensolverRow(sol.diagnostics.eigensolver),
     ],
     modes: sol.modes.map((mm, j) => ({
       mode: mm,

@@ -55,6 +55,7 @@ const FLAGS: Record<string, FlagDef> = {
   "precision": { paths: ["compute.precision"], kind: "string", help: "float64 | float32 SYRK input" },
   "projection": { paths: ["compute.projection"], kind: "string",
     help: "float64 | float32 random-feature projection X W" },
+  "solver": { paths: ["compute.solver"], kind: "string", help: "auto | full | lanczos eigensolver (method cholesky)" },
   "threads": { paths: ["compute.threads"], kind: "number", help: "BLAS threads (0 = default)" },
   "shard-rows": { paths: ["compute.shard_rows"], kind: "number", help: "rows per shard for unchunked files" },
   "steps": { paths: ["align.steps"], kind: "number", help: "align: optimiser steps" },

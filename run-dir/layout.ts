@@ -46,7 +46,9 @@ interface SolutionJson {
   null_modes: string[];
   spec_diff: { two_sided: number; x_minus_y: number; y_minus_x: number };
   diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; trace_gamma: number;
-    trace_expected: number; trace_error: number; cholesky_eps: number };
+    trace_expected: number; trace_error: number; cholesky_eps: number;
+    /** which eigensolver ran (method/solver.ts EigenSolver) and, for lanczos, its cycles, products and residual */
+    eigensolver?: { used: string; cycles?: number; products?: number; residual?: number; fell_back?: boolean } };
   backend: ReturnType<typeof backendInfo>;
   gram: { shards: number; blocks: number; read_seconds: number; feature_seconds: number; syrk_seconds: number };
   col_sum_check: number;

@@ -10,6 +10,7 @@ import { extremeEigenpairs } from "../method/lanczos";
 import { solveSpec, SpecSolveInput } from "../method/solver";
 import { GramAccumulator, covariance } from "../method/gram";
 import { clustered, makeMaps, buildPhi } from "./method-fixtures";
+import { specDiagnostics } from "../method/diagnostics";
 
 /** Q diag(lambda) Q^T with a seeded random orthogonal Q (the eigenvectors of a random symmetric matrix). */
 const withSpectrum = (backend: LinalgBackend, lambda: Float64Array, seed: number): { A: Float64Array; Q: Float64Array } => {
@@ -142,6 +143,27 @@ for (const label of ["portable", "native"]) {
         { kTop: 4, kBottom: 4, maxCycles: 1, basis: 16, tol: 1e-14 });
       assert.equal(r.converged, false);
       assert.ok(r.maxResidual > 1e-14);
+    });
+
+    it("gives the diagnostics' top eigenvalues of a large block as the full reduction does", function () {
+      if (label === "portable") this.skip(); // a 3000 x 3000 block: native only, for time
+      const DX = 3000;
+      const DY = 60;
+      const M = DX + DY;
+      const rng = new Prng(6, "diag");
+      // C = G G^T / r: PSD with a decaying spectrum (columns of G scaled 0.97^j)
+      const r = 400;
+      const G = new Float64Array(M * r);
+      for (let i = 0; i < M; i++) for (let j = 0; j < r; j++) G[i * r + j] = rng.normal() * 0.97 ** j;
+      const C = backend.gemm(G, G, M, r, M, false, true).map((v) => v / r);
+      const diag = specDiagnostics(backend, C, DX, DY, 1, 5);
+      const blockX = new Float64Array(DX * DX);
+      for (let i = 0; i < DX; i++) for (let j = 0; j < DX; j++) blockX[i * DX + j] = C[i * M + j];
+      const all = backend.eighEnds(blockX, DX, 0, 0).values;
+      for (let j = 0; j < 5; j++) {
+        const want = all[DX - 1 - j];
+        assert.ok(Math.abs(diag.topXX[j] - want) <= 1e-10 * want, `top ${j}: ${diag.topXX[j]} vs ${want}`);
+      }
     });
 
     describe("solveSpec with solver lanczos", () => {

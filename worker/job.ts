@@ -12,6 +12,8 @@ interface JobSpec {
   blockRows: number;
   tile: number;
   method: "cholesky" | "direct";
+  /** the eigensolver of method cholesky (method/solver.ts) */
+  solver: "auto" | "full" | "lanczos";
   modes: number;
   top: number;
   /** the run's temporary directory; published to the output directory only when the run succeeds */

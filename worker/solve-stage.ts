@@ -41,7 +41,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   const acc = GramAccumulator.fromTiles(M, job.tile, n, colSum, tiles);
   const C = covariance(acc);
   const sol = solveSpec(backend, { C: C, n: n, colSum: colSum, DX: dims.DX, DY: dims.DY, eta: job.model.eta,
-    method: job.method, k: job.modes });
+    method: job.method, k: job.modes, solver: job.solver });
   const k = sol.k;
   const diag = specDiagnostics(backend, C, dims.DX, dims.DY, job.model.eta, Math.min(5, k));
   const sel = selectModes(sol.positive.values, sol.negative.values, sol.eps, sol.positive.nullModes, sol.negative.nullModes);
@@ -70,7 +70,9 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     spec_diff: { two_sided: diff.twoSided, x_minus_y: diff.xMinusY, y_minus_x: diff.yMinusX },
     diagnostics: { top_eigenvalues_cxx: Array.from(diag.topXX), top_eigenvalues_cyy: Array.from(diag.topYY),
       trace_gamma: diag.traceGamma, trace_expected: diag.traceExpected, trace_error: diag.traceError,
-      cholesky_eps: sol.eps },
+      cholesky_eps: sol.eps,
+      eigensolver: { used: sol.solver.used, cycles: sol.solver.cycles, products: sol.solver.products,
+        residual: sol.solver.residual, fell_back: sol.solver.fellBack } },
     backend: backendInfo(backend),
     gram: { shards: meta[META.shards], blocks: meta[META.blocks], read_seconds: meta[META.readSeconds],
       feature_seconds: meta[META.featureSeconds], syrk_seconds: meta[META.syrkSeconds] },
