@@ -4,6 +4,7 @@
 //
 //   node dist/bench/pipeline.js [--n 20000] [--dx 768] [--dy 1024] [--rff 1000] [--files 4] [--precision float64]
 //                               [--projection float64] [--block-rows 2048] [--runner direct] [--data DIR] [--imagenet]
+//                               [--solver auto|full|lanczos]
 // The default is the feature shape of the ImageNet case (rff 1000 per side, M = 4000) on 20,000 rows (~15 s);
 // --imagenet = --n 1281167 --rff 1000 --files 64 (the ImageNet-train shape of issue 5). Data is generated once per
 // shape under .cache/bench-data/ (or --data) and reused.
@@ -28,6 +29,8 @@ interface BenchOptions {
   blockRows: number;
   runner: string;
   data?: string;
+  /** absent: the config's default (auto) */
+  solver?: "auto" | "full" | "lanczos";
 }
 
 const parse = (argv: string[]): BenchOptions => {
@@ -58,6 +61,7 @@ const parse = (argv: string[]): BenchOptions => {
     else if (a === "--projection" && (v === "float64" || v === "float32")) o.projection = v;
     else if (a === "--runner" && v !== undefined) o.runner = v;
     else if (a === "--data" && v !== undefined) o.data = v;
+    else if (a === "--solver" && (v === "auto" || v === "full" || v === "lanczos")) o.solver = v;
     else throw new Error(`bench: unknown or malformed flag ${a}`);
   }
   return o;
@@ -99,6 +103,7 @@ const main = async (): Promise<void> => {
     "kernel.rff": o.rff, "kernel.sigma_x": "auto", "kernel.sigma_y": "auto", "modes": 10, "top": 50,
     "compute.precision": o.precision,
     ...(o.projection ? { "compute.projection": o.projection } : {}), "compute.block_rows": o.blockRows, "runner.type": o.runner,
+    ...(o.solver ? { "compute.solver": o.solver } : {}),
     "out": path.join(out, "run"),
   } });
   const loadStart = os.loadavg();
@@ -108,7 +113,8 @@ const main = async (): Promise<void> => {
   const s = res.summary as { n: number; features: { M: number }; backend: Record<string, unknown>;
     timings: Record<string, number>; eigenvalues: { positive: number[]; negative: number[] };
     kernel: { sigma_x: number; sigma_y: number; projection: string | null };
-    diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; cholesky_eps: number } };
+    diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; cholesky_eps: number;
+      eigensolver?: Record<string, unknown> } };
   const tm = s.timings;
   const M = s.features.M;
   const flops = s.n * M * M;
@@ -141,6 +147,11 @@ const main = async (): Promise<void> => {
       ratio_gram_syrk_to_raw: gramRate / raw,
       ratio_gram_stage_to_raw: flops / gramStage / 1e9 / raw,
     },
+    // the Gram pass's n M^2 at the raw SYRK rate (same precision, same run) over the whole run: 1 would mean the
+    // run costs no more than its covariance's SYRK alone
+    ratio_end_to_end_to_raw: flops / (raw * 1e9) / wall,
+    solve_share: tm.solve_seconds / wall,
+    eigensolver: s.diagnostics.eigensolver ?? null,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     // other work on the machine: 1/5/15-minute load averages before and after the run
     load_average: { start: loadStart, end: os.loadavg() },
