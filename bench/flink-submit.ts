@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { synthesize } from "../test/data/synth";
+import { duBytes } from "../test/io-helpers";
 import { resolveConfig } from "../configs/load";
 import { runCompare } from "../pipelines/compare";
 
@@ -24,16 +25,6 @@ const PROCESS_BOOT = path.join(REPO, "infra", "docker", "process-boot.sh");
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-
-const duBytes = (dir: string): number => {
-  if (!fs.existsSync(dir)) return 0;
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? duBytes(p) : fs.statSync(p).size;
-  }
-  return total;
 };
 
 interface JobOverview {

@@ -124,19 +124,18 @@ const cholQr2 = (backend: LinalgBackend, W: Float64Array, M: number, b: number, 
 
 /**
  * Orthonormalises the M x b block W against the first `used` columns of Q (M x m) and within itself, in place.
- * Returns false for a column that could not be made independent even from random data (cannot happen while
- * used + b <= M).
+ * Throws when a column cannot be made independent even from random data (cannot happen while used + b <= M).
  */
 const orthonormalise = (backend: LinalgBackend, Q: Float64Array, M: number, m: number, used: number,
                         W: Float64Array, b: number, rng: Prng): void => {
   const Qu = used > 0 ? leadingColumns(Q, M, m, used) : null;
-  const project = (): void => {
+  /** V (M x cols) -= Qu (Qu^T V), twice ("twice is enough", Kahan/Parlett) */
+  const project = (V: Float64Array, cols: number): void => {
     if (!Qu) return;
-    // W -= Qu (Qu^T W), twice ("twice is enough", Kahan/Parlett)
     for (let pass = 0; pass < 2; pass++) {
-      const H = backend.gemm(Qu, W, used, M, b, true, false);
-      const P = backend.gemm(Qu, H, M, used, b);
-      for (let i = 0; i < W.length; i++) W[i] -= P[i];
+      const H = backend.gemm(Qu, V, used, M, cols, true, false);
+      const P = backend.gemm(Qu, H, M, used, cols);
+      for (let i = 0; i < V.length; i++) V[i] -= P[i];
     }
   };
   const before = new Float64Array(b);
@@ -145,10 +144,10 @@ const orthonormalise = (backend: LinalgBackend, Q: Float64Array, M: number, m: n
     for (let i = 0; i < M; i++) s += W[i * b + j] * W[i * b + j];
     before[j] = Math.sqrt(s);
   }
-  project();
+  project(W, b);
   if (cholQr2(backend, W, M, b, before)) return;
-  // modified Gram-Schmidt inside the block, with one re-orthogonalisation against Qu for a column that lost
-  // most of its norm; a (numerically) dependent column is replaced by a random one
+  // modified Gram-Schmidt inside the block (twice per column); a (numerically) dependent column is replaced by a
+  // random one projected against Qu
   for (let j = 0; j < b; j++) {
     for (let attempt = 0; ; attempt++) {
       for (let pass = 0; pass < 2; pass++) {
@@ -170,11 +169,7 @@ const orthonormalise = (backend: LinalgBackend, Q: Float64Array, M: number, m: n
       for (let i = 0; i < M; i++) W[i * b + j] = rng.normal();
       if (Qu) {
         const col = column(W, M, b, j);
-        for (let pass = 0; pass < 2; pass++) {
-          const h = backend.gemm(Qu, col, used, M, 1, true, false);
-          const p = backend.gemm(Qu, h, M, used, 1);
-          for (let i = 0; i < M; i++) col[i] -= p[i];
-        }
+        project(col, 1);
         for (let i = 0; i < M; i++) W[i * b + j] = col[i];
       }
     }

@@ -178,6 +178,19 @@ const reversed = (a: Float64Array): Float64Array => {
   return out;
 };
 
+/** The reported part of an incomplete spectrum: the k largest descending, then the k smallest ascending to the end. */
+const extremesSpectrum = (top: Float64Array, bottom: Float64Array): Float64Array => {
+  const spectrum = new Float64Array(top.length + bottom.length);
+  spectrum.set(top, 0);
+  spectrum.set(reversed(bottom), top.length);
+  return spectrum;
+};
+
+/** Rows [DX, M) of the M x K matrix V times f (the Y block's factor of v = S D U^T w). */
+const scaleYRows = (V: Float64Array, DX: number, M: number, K: number, f: number): void => {
+  for (let i = DX * K; i < M * K; i++) V[i] *= f;
+};
+
 const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float64Array, topValues: Float64Array,
                 bottomValues: Float64Array, spectrum: Float64Array, spectrumComplete: boolean,
                 eps: number, solver: SpecSolution["solver"]): SpecSolution => {
@@ -302,18 +315,14 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
     spectrum = reversed(asc);
     spectrumComplete = true;
   } else {
-    spectrum = new Float64Array(2 * k);
-    spectrum.set(topValues, 0);
-    spectrum.set(reversed(bottomValues), k);
+    spectrum = extremesSpectrum(topValues, bottomValues);
     spectrumComplete = false;
   }
   // v = S D U^T w: rows of the Y block get the factor -sqrt(eta).
   const K2 = 2 * k;
   const V = W;
   backend.lowerTimes(U, M, uDiag, V, K2);
-  for (let i = DX; i < M; i++) {
-    for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
-  }
+  scaleYRows(V, DX, M, K2, -s);
   return finish(backend, inp, k, V, topValues, bottomValues, spectrum, spectrumComplete, eps,
     { used: "full", fellBack: fellBack || undefined });
 };
@@ -345,13 +354,8 @@ const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number, U:
   }
   // v = S D U^T w: rows of the Y block get the factor -sqrt(eta)
   const V = backend.gemm(U, W, M, M, K2, true, false);
-  for (let i = DX; i < M; i++) {
-    for (let j = 0; j < K2; j++) V[i * K2 + j] *= -s;
-  }
-  const spectrum = new Float64Array(K2);
-  spectrum.set(r.top, 0);
-  spectrum.set(reversed(r.bottom), k);
-  return finish(backend, inp, k, V, r.top, r.bottom, spectrum, false, eps,
+  scaleYRows(V, DX, M, K2, -s);
+  return finish(backend, inp, k, V, r.top, r.bottom, extremesSpectrum(r.top, r.bottom), false, eps,
     { used: "lanczos", cycles: r.cycles, products: r.products, residual: r.maxResidual });
 };
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import childProcess = require("child_process");
-import { makeTempDir, removeDir, openDuckDb, queryRows, sqlString } from "./io-helpers";
+import { makeTempDir, removeDir, openDuckDb, queryRows, sqlString, duBytes } from "./io-helpers";
 import { runQuiet, nothingPublished, RunOutcome } from "./pipeline-fixtures";
 import { synthesize } from "./data/synth";
 import { defaultJobServerJar } from "../beam-runtime/flink-job-server";
@@ -61,12 +61,6 @@ const taskManagersOf = async (c: Cluster, jid: string, status?: string): Promise
     for (const t of tms.taskmanagers) if (!status || t.status === status) ids.add(t["taskmanager-id"]);
   }
   return ids;
-};
-
-const duBytes = (p: string): number => {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  return st.isDirectory() ? fs.readdirSync(p).reduce((t, e) => t + duBytes(path.join(p, e)), 0) : st.size;
 };
 
 /** Bytes in each process's blob store (cluster.sh puts it under <cluster dir>/<role>/blob). */

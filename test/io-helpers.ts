@@ -12,6 +12,13 @@ const makeTempDir = (label: string): string => fs.mkdtempSync(path.join(os.tmpdi
 
 const removeDir = (dir: string): void => fs.rmSync(dir, { recursive: true, force: true });
 
+/** Bytes of the files under p (p itself when a file); 0 when p does not exist. */
+const duBytes = (p: string): number => {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  return st.isDirectory() ? fs.readdirSync(p).reduce((t, e) => t + duBytes(path.join(p, e)), 0) : st.size;
+};
+
 const openDuckDb = async (): Promise<Connection> => {
   const duck = require("@duckdb/node-api") as DuckDBModule;
   const instance = await duck.DuckDBInstance.create(":memory:");
@@ -37,5 +44,5 @@ const assertThrowsNaming = (f: () => unknown, fragments: (string | RegExp)[]): v
   }
 };
 
-export { makeTempDir, removeDir, openDuckDb, sqlString, queryRows, assertThrowsNaming };
+export { makeTempDir, removeDir, duBytes, openDuckDb, sqlString, queryRows, assertThrowsNaming };
 export type { Connection };
