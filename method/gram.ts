@@ -132,3 +132,23 @@ export const covariance = (acc: GramAccumulator): Float64Array => {
   }
   return C;
 };
+
+/**
+ * covariance without the second M x M array: acc.upper becomes C (scaled, lower triangle mirrored) and is
+ * returned; the accumulator is spent (its n is set to 0). At M = 12000 every M x M copy is 1.2 GB.
+ */
+export const covarianceInPlace = (acc: GramAccumulator): Float64Array => {
+  const M = acc.M;
+  if (acc.n < 1) throw new RangeError("covariance: no rows were accumulated (n = 0)");
+  const inv = 1 / acc.n;
+  const C = acc.upper;
+  for (let i = 0; i < M; i++) {
+    for (let j = i; j < M; j++) {
+      const v = C[i * M + j] * inv;
+      C[i * M + j] = v;
+      C[j * M + i] = v;
+    }
+  }
+  acc.n = 0;
+  return C;
+};

@@ -24,13 +24,14 @@ import { extremeEigenpairs } from "./lanczos";
 export type SolveMethod = "cholesky" | "direct";
 /**
  * cholesky only. full: one tridiagonal reduction of Theta (all eigenvalues). lanczos: the 2k wanted eigenpairs by
- * block Lanczos on Theta applied as x -> U (D (U^T x)) (method/lanczos.ts), never forming Theta; falls back to full
- * when it does not converge. auto: lanczos from M = LANCZOS_MIN_M (when 8k <= M), else full. Measured (n = 20,000
- * clustered rows, k = 10, 2 threads): M = 4000 full 4.5 s, lanczos 4.4-6.5 s (the block products stream the
- * M x M factor from memory: ~35 ms per 4000 x 4000 x 20 GEMM); M = 8000 full 37.6 s, lanczos 17.1 s.
+ * block Lanczos on Gamma_eps = D_eta (C + eps S^-2) in the (C + eps S^-2) inner product (method/lanczos.ts,
+ * pencil form: one M x M x b product with C per block, no Cholesky factor); falls back to full when it does not
+ * converge. auto: lanczos from M = LANCZOS_MIN_M (when 8k <= M), else full. Measured (n = 20,000 clustered rows,
+ * k = 10, 2 threads, one run each): M = 1000 full 0.13 s, lanczos 0.33 s; M = 2000 0.60 vs 0.59 s; M = 4000
+ * 4.46 vs 0.81 s; M = 12000 102 vs 5.2 s (320 product columns, 2 cycles); eigenvalues equal to 5e-14 relative.
  */
 export type EigenSolver = "auto" | "full" | "lanczos";
-const LANCZOS_MIN = 6000;
+const LANCZOS_MIN = 3000;
 export const LANCZOS_MIN_M = LANCZOS_MIN;
 
 /**
@@ -60,8 +61,8 @@ export interface SpecSolveInput {
   fullSpectrumMaxM?: number;
   /** cholesky: which eigensolver (default auto) */
   solver?: EigenSolver;
-  /** lanczos: overrides of method/lanczos.ts's cycle limit and residual tolerance (tests) */
-  lanczos?: { maxCycles?: number; tol?: number };
+  /** lanczos: overrides of method/lanczos.ts's cycle limit, residual tolerance and block size (tests, benchmarks) */
+  lanczos?: { maxCycles?: number; tol?: number; block?: number };
 }
 
 export interface SpecModes {
@@ -233,6 +234,17 @@ const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float
   };
 };
 
+/** eps = 1e-10 trace(C_eta) / M (the header comment); throws unless the trace is positive and finite. */
+const regulariser = (inp: SpecSolveInput): number => {
+  const M = inp.DX + inp.DY;
+  let tr = 0;
+  for (let i = 0; i < M; i++) tr += inp.C[i * M + i] * (i >= inp.DX ? inp.eta : 1);
+  if (!(tr > 0) || !Number.isFinite(tr)) {
+    throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
+  }
+  return 1e-10 * tr / M;
+};
+
 /**
  * Upper Cholesky factor of C_eta + eps I (C_eta = S C S), with the eps retries of the header comment. Factored in
  * place in one M x M array (rebuilt from C before a retry): at M = 12000 every M x M copy is 1.2 GB.
@@ -242,26 +254,18 @@ const factorScaled = (backend: LinalgBackend, inp: SpecSolveInput): { U: Float64
   const M = DX + inp.DY;
   const s = Math.sqrt(inp.eta);
   const Ceta = new Float64Array(M * M);
-  const fill = (shift: number): number => {
-    let tr = 0;
+  let eps = regulariser(inp);
+  const fill = (shift: number): void => {
     for (let i = 0; i < M; i++) {
       const si = i >= DX ? s : 1;
       const row = i * M;
       for (let j = 0; j < M; j++) Ceta[row + j] = inp.C[row + j] * si * (j >= DX ? s : 1);
-      tr += Ceta[row + i];
       Ceta[row + i] += shift;
     }
-    return tr;
   };
-  const tr = fill(0);
-  if (!(tr > 0) || !Number.isFinite(tr)) {
-    throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
-  }
-  let eps = 1e-10 * tr / M;
   let lastError: unknown = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (attempt > 0) fill(eps);
-    else for (let i = 0; i < M; i++) Ceta[i * M + i] += eps;
+    fill(eps);
     try {
       backend.choleskyInPlace(Ceta, M);
       return { U: Ceta, eps: eps };
@@ -278,15 +282,15 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
   const DX = inp.DX;
   const M = DX + inp.DY;
   const s = Math.sqrt(inp.eta);
-  const factor = factorScaled(backend, inp);
-  const U = factor.U;
-  const eps = factor.eps;
   let fellBack = false;
   if (useLanczos(inp, k)) {
-    const sol = lanczosModes(backend, inp, k, U, eps);
+    const sol = lanczosModes(backend, inp, k);
     if (sol) return sol;
     fellBack = true;
   }
+  const factor = factorScaled(backend, inp);
+  const U = factor.U;
+  const eps = factor.eps;
   // One M x M array from here on: Theta = U D U^T replaces U in its upper triangle while U^T is kept in the strict
   // lower one (+ diag); eighEnds reduces the upper triangle in place (all eigenvalues, 2k vectors); lowerTimes then
   // forms U^T W from the lower triangle.
@@ -328,33 +332,43 @@ const solveCholesky = (backend: LinalgBackend, inp: SpecSolveInput, k: number): 
 };
 
 /**
- * The 2k wanted eigenpairs of Theta = U D U^T by block Lanczos, applying U^T and U as products (two M x M x b
- * GEMMs per block: the triangular factor is used as a full matrix, twice the flops of a TRMM but at GEMM speed).
- * Returns undefined when Lanczos did not converge; U is left as it was (the full path can reuse it).
+ * The 2k wanted eigenpairs of Gamma_eps = D_eta B, B = C + eps S^-2 (S = diag(I, sqrt(eta) I)), by block Lanczos
+ * in the B inner product (method/lanczos.ts, pencil form): ONE M x M x b product with C per block, and no
+ * Cholesky factor. Gamma_eps = S^-1 (D (C_eta + eps I)) S, so its eigenvalues are those of the Cholesky path's
+ * Theta = U D U^T with the same eps, and its eigenvectors are the v = S D U^T w that path forms from Theta's.
+ * B is definite for eps > 0 (C is PSD). Returns undefined when Lanczos did not converge.
  */
-const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number, U: Float64Array,
-                      eps: number): SpecSolution | undefined => {
+const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution | undefined => {
   const DX = inp.DX;
   const M = DX + inp.DY;
-  const s = Math.sqrt(inp.eta);
-  const apply = (X: Float64Array, b: number): Float64Array => {
-    const Y = backend.gemm(U, X, M, M, b, true, false);
-    for (let i = DX * b; i < M * b; i++) Y[i] = -Y[i];
-    return backend.gemm(U, Y, M, M, b);
+  const eta = inp.eta;
+  const eps = regulariser(inp);
+  const shiftY = eps / eta;
+  const images = (X: Float64Array, b: number): { AX: Float64Array; BX: Float64Array } => {
+    const BX = backend.gemm(inp.C, X, M, M, b);
+    const AX = new Float64Array(BX.length);
+    const split = DX * b;
+    for (let i = 0; i < split; i++) {
+      BX[i] += eps * X[i];
+      AX[i] = BX[i];
+    }
+    for (let i = split; i < M * b; i++) {
+      BX[i] += shiftY * X[i];
+      AX[i] = -eta * BX[i];
+    }
+    return { AX: AX, BX: BX };
   };
-  const r = extremeEigenpairs(backend, apply, M, { kTop: k, kBottom: k, seed: 0, ...inp.lanczos });
+  const r = extremeEigenpairs(backend, { images: images }, M,
+    { kTop: k, kBottom: k, seed: 0, ...inp.lanczos });
   if (!r.converged) return undefined;
   const K2 = 2 * k;
-  const W = new Float64Array(M * K2);
+  const V = new Float64Array(M * K2);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < k; j++) {
-      W[i * K2 + j] = r.topVectors[i * k + j];
-      W[i * K2 + k + j] = r.bottomVectors[i * k + j];
+      V[i * K2 + j] = r.topVectors[i * k + j];
+      V[i * K2 + k + j] = r.bottomVectors[i * k + j];
     }
   }
-  // v = S D U^T w: rows of the Y block get the factor -sqrt(eta)
-  const V = backend.gemm(U, W, M, M, K2, true, false);
-  scaleYRows(V, DX, M, K2, -s);
   return finish(backend, inp, k, V, r.top, r.bottom, extremesSpectrum(r.top, r.bottom), false, eps,
     { used: "lanczos", cycles: r.cycles, products: r.products, residual: r.maxResidual });
 };

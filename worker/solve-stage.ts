@@ -6,7 +6,7 @@ import { writeSolution } from "../run-dir/files";
 import { faultPoint } from "../io/fault";
 import { selectModes } from "../method/mode-signs";
 import { getBackend, backendInfo, setThreads } from "../linalg/index";
-import { GramAccumulator, GramTile, covariance } from "../method/gram";
+import { GramAccumulator, GramTile, covarianceInPlace } from "../method/gram";
 import { featureDims } from "../method/model";
 import { solveSpec } from "../method/solver";
 import { specDiff } from "../method/specdiff";
@@ -39,7 +39,9 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   if (n !== job.n) throw new Error(`solve: the Gram pass saw ${n} rows, the plan has ${job.n}`);
   const colSum = meta.slice(META.colSum, META.colSum + M);
   const acc = GramAccumulator.fromTiles(M, job.tile, n, colSum, tiles);
-  const C = covariance(acc);
+  // the tiles (half an M x M) and a second M x M copy would add 1.7 GB at M = 12000
+  tiles.length = 0;
+  const C = covarianceInPlace(acc);
   const sol = solveSpec(backend, { C: C, n: n, colSum: colSum, DX: dims.DX, DY: dims.DY, eta: job.model.eta,
     method: job.method, k: job.modes, solver: job.solver });
   const k = sol.k;
