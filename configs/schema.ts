@@ -78,7 +78,7 @@ const compute = z.strictObject({
   projection: z.enum(["float64", "float32"]).default("float32"),
   /**
    * the M x M eigensolver of method cholesky: full (one tridiagonal reduction, all eigenvalues), lanczos (block
-   * Lanczos for the 2 x modes reported eigenpairs only, falling back to full), auto (lanczos from M = 6000)
+   * Lanczos for the 2 x modes reported eigenpairs only, falling back to full), auto (lanczos from M = 3000)
    */
   solver: z.enum(["auto", "full", "lanczos"]).default("auto"),
   /** BLAS threads inside a worker; 0 = library default */
