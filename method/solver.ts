@@ -7,7 +7,10 @@
 //   eigh(Theta) = (lambda, W), v = S D U^T W. Gamma = S (D C_eta) S^-1: the S factor is what makes the scores
 //   right for eta != 1 (docs/method.md section 7, pitfall 1).
 //   eps = 1e-10 * trace(C_eta) / M, because C is only positive SEMI-definite (rank <= n, often < M) and Cholesky
-//   needs a margin above its rounding (~M * 1e-16 * max diag). The shift moves simple eigenvalues by O(eps), and
+//   needs a margin above its rounding (~M * 1e-16 * max diag). With float32 SYRK inputs (compute.precision) each
+//   block's products are summed in single precision and C's null space picks up eigenvalues down to about
+//   -1e-6 * trace / M (measured: n = 600, M = 2000, blocks of 256 and 4096 rows: -8.6e-7 and -1.0e-6; n = 3000,
+//   M = 4000: -3.7e-7), so there eps = 1e-5 * trace(C_eta) / M. The shift moves simple eigenvalues by O(eps), and
 //   splits the zero eigenvalues of nilpotent directions of Gamma (features X and Y see identically) into
 //   +-sqrt(2 lambda_C eps) ~ 1e-7: both far below the RFF error (~1/sqrt(m)); the 2k returned modes get refined
 //   eigenvalues without either error (see normaliseModes). If Cholesky still fails, eps is multiplied by 100, at
@@ -61,6 +64,8 @@ export interface SpecSolveInput {
   fullSpectrumMaxM?: number;
   /** cholesky: which eigensolver (default auto) */
   solver?: EigenSolver;
+  /** precision of the SYRK inputs that formed C (default float64); float32 needs the larger eps (header comment) */
+  inputPrecision?: "float64" | "float32";
   /** lanczos: overrides of method/lanczos.ts's cycle limit, residual tolerance and block size (tests, benchmarks) */
   lanczos?: { maxCycles?: number; tol?: number; block?: number };
 }
@@ -234,7 +239,10 @@ const finish = (backend: LinalgBackend, inp: SpecSolveInput, k: number, V: Float
   };
 };
 
-/** eps = 1e-10 trace(C_eta) / M (the header comment); throws unless the trace is positive and finite. */
+/** eps / (trace(C_eta) / M) by the precision of the SYRK inputs (the header comment) */
+const REGULARISER = { float64: 1e-10, float32: 1e-5 } as const;
+
+/** eps = REGULARISER * trace(C_eta) / M (the header comment); throws unless the trace is positive and finite. */
 const regulariser = (inp: SpecSolveInput): number => {
   const M = inp.DX + inp.DY;
   let tr = 0;
@@ -242,7 +250,7 @@ const regulariser = (inp: SpecSolveInput): number => {
   if (!(tr > 0) || !Number.isFinite(tr)) {
     throw new RangeError(`solveSpec: trace of C is ${tr}; C must be PSD and nonzero`);
   }
-  return 1e-10 * tr / M;
+  return REGULARISER[inp.inputPrecision ?? "float64"] * tr / M;
 };
 
 /**

@@ -106,6 +106,9 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     n: sol.n,
     dims: { x: plan.x.dim, y: plan.y.dim },
     features: { DX: sol.DX, DY: sol.DY, M: sol.M },
+    // what ran in which precision: SYRK inputs (compute.precision), the block sums and the eigenproblem
+    precision: { syrk_inputs: m.precision, accumulation: "float64", eigensolver: "float64",
+      projection: cfg.kernel.type === "gaussian" ? cfg.compute.projection : null },
     kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
       bandwidth_warnings: resolved.warnings,
       rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas,

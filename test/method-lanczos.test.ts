@@ -205,6 +205,59 @@ for (const label of ["portable", "native"]) {
         });
       }
 
+      it("solves a rank-deficient C from float32 SYRK inputs with both solvers, within 1e-6 of float64", function () {
+        // n = 600 < M = 2000: C is singular, and the native ssyrk's single-precision sums push its null space to
+        // about -1e-6 trace / M, below the float64 regulariser and its two retries (the portable SYRK widens each
+        // product to float64, so its C stays PSD and the case does not arise)
+        if (label !== "native") this.skip();
+        const n = 600;
+        const { fx, fy } = makeMaps("gaussian", 6, 5, 500, 2.5, 2.5, 1);
+        const p = buildPhi(backend, fx, fy, clustered(7, n, 6, 5, 3, 1).x, clustered(8, n, 5, 3, 3, 1).x, n);
+        const M = p.M;
+        const accumulate = (phi: Float64Array | Float32Array): GramAccumulator => {
+          const acc = new GramAccumulator(M);
+          for (let r = 0; r < n; r += 256) {
+            const rows = Math.min(256, n - r);
+            acc.addBlock(backend, phi.subarray(r * M, (r + rows) * M), rows);
+          }
+          return acc;
+        };
+        const acc64 = accumulate(p.phi);
+        const inp: SpecSolveInput = { C: covariance(acc64), n: n, colSum: acc64.colSum, DX: fx.dim, DY: fy.dim, eta: 1,
+          method: "cholesky", k: 5 };
+        const acc32 = accumulate(Float32Array.from(p.phi));
+        const C32 = covariance(acc32);
+        let tr = 0;
+        for (let i = 0; i < M; i++) tr += C32[i * M + i];
+        const low = backend.eighRange(C32.slice(), M, 0, 0).values[0];
+        assert.ok(low < -1e-8 * tr / M, `min eigenvalue of the float32 C: ${low}, trace / M ${tr / M}`);
+        const in32: SpecSolveInput = { ...inp, C: C32, colSum: acc32.colSum, inputPrecision: "float32" };
+        const ref = solveSpec(backend, { ...inp, solver: "full" });
+        for (const solver of ["full", "lanczos"] as const) {
+          const sol = solveSpec(backend, { ...in32, C: C32.slice(), solver: solver });
+          assert.equal(sol.solver.used, solver);
+          for (const side of ["positive", "negative"] as const) {
+            for (let j = 0; j < inp.k; j++) {
+              const a = ref[side].values[j];
+              const b = sol[side].values[j];
+              assert.ok(Math.abs(a - b) <= 1e-6 * Math.abs(a), `${solver} ${side} ${j}: ${a} vs ${b}`);
+              let dot = 0;
+              let na = 0;
+              let nb = 0;
+              for (let i = 0; i < M; i++) {
+                const x = ref[side].vectors[i * inp.k + j];
+                const y = sol[side].vectors[i * inp.k + j];
+                dot += x * y;
+                na += x * x;
+                nb += y * y;
+              }
+              const angle = Math.acos(Math.min(1, Math.abs(dot) / Math.sqrt(na * nb)));
+              assert.ok(angle <= 1e-5, `${solver} ${side} ${j}: angle ${angle}`);
+            }
+          }
+        }
+      });
+
       it("falls back to the full solver when Lanczos does not converge", () => {
         const inp = problem(1);
         const sol = solveSpec(backend, { ...inp, solver: "lanczos", lanczos: { maxCycles: 1, tol: 1e-300 } });

@@ -43,7 +43,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   tiles.length = 0;
   const C = covarianceInPlace(acc);
   const sol = solveSpec(backend, { C: C, n: n, colSum: colSum, DX: dims.DX, DY: dims.DY, eta: job.model.eta,
-    method: job.method, k: job.modes, solver: job.solver });
+    method: job.method, k: job.modes, solver: job.solver, inputPrecision: job.model.precision });
   const k = sol.k;
   const diag = specDiagnostics(backend, C, dims.DX, dims.DY, job.model.eta, Math.min(5, k));
   const sel = selectModes(sol.positive.values, sol.negative.values, sol.eps, sol.positive.nullModes, sol.negative.nullModes);
