@@ -123,6 +123,25 @@ const warnAboutOutputs = (cfg: SpecConfig, env: EnvironmentType): void => {
     "the same path: use --out gs://bucket/path for remote workers (see infra/README.md, 'Outputs')\n");
 };
 
+/**
+ * The runner options' own errors (a missing worker image, Dataflow's project/region/temp location, a dry run of
+ * LOOPBACK workers, Dataflow without a job service), found without touching the inputs, the network or
+ * credentials: the CLI calls this before planning, so a usage mistake costs nothing.
+ */
+const checkRunnerConfig = (cfg: SpecConfig): void => {
+  const r = cfg.runner;
+  if (r.type === "direct") return;
+  const env = jobRunOptions(cfg).environmentType;
+  if (r.dry_run && env === "LOOPBACK") {
+    throw new Error("runner.dry_run describes a submission to a cluster: it needs DOCKER or PROCESS workers " +
+      "(LOOPBACK workers would live in this process)");
+  }
+  if (r.type === "dataflow" && !r.dry_run && !r.job_endpoint) {
+    throw new Error("runner dataflow submits to a running Dataflow job service: start it with " +
+      "infra/dataflow/launch.sh (which passes --job-endpoint), or give runner.job_endpoint; --dry-run prints the job");
+  }
+};
+
 const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   const r = cfg.runner;
   if (r.type === "direct") {
@@ -133,15 +152,12 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
       close: async () => undefined,
     };
   }
+  checkRunnerConfig(cfg);
   const job = jobRunOptions(cfg);
   const env = job.environmentType;
   // workers in other processes apply this process's worker patches when they load beam-runtime/worker-init.ts
   if (env !== "LOOPBACK") requireForSerialization(WORKER_INIT_MODULE, {});
   if (r.dry_run) {
-    if (env === "LOOPBACK") {
-      throw new Error("runner.dry_run describes a submission to a cluster: it needs DOCKER or PROCESS workers " +
-        "(LOOPBACK workers would live in this process)");
-    }
     return {
       run: async (p) => {
         const options = portableOptions({ endpoint: r.job_endpoint ?? "(dry run: not submitted)", ...job });
@@ -153,10 +169,6 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
       close: async () => undefined,
       dryRun: true,
     };
-  }
-  if (r.type === "dataflow" && !r.job_endpoint) {
-    throw new Error("runner dataflow submits to a running Dataflow job service: start it with " +
-      "infra/dataflow/launch.sh (which passes --job-endpoint), or give runner.job_endpoint; --dry-run prints the job");
   }
   if (env === "LOOPBACK") {
     // the SDK worker's 4 MiB gRPC receive limit and its out-of-order data handling (beam-runtime/worker-patches.ts)
@@ -195,4 +207,4 @@ const makeRunner = async (cfg: SpecConfig): Promise<ManagedRunner> => {
   };
 };
 
-export { environmentOf, makeRunner, runnerDescription, jobRunOptions, dataflowJobName, ManagedRunner };
+export { environmentOf, checkRunnerConfig, makeRunner, runnerDescription, jobRunOptions, dataflowJobName, ManagedRunner };

@@ -94,6 +94,10 @@ const resolveConfig = (opts: { file?: string; sets?: string[]; flags?: Json }): 
   if (cfg.kernel.share_omegas && cfg.kernel.type !== "gaussian") {
     throw new ConfigError("config: kernel.share_omegas: only meaningful for the gaussian kernel");
   }
+  // the report's columns are read with the metadata (and so checked against X's table when the run is planned)
+  for (const c of [cfg.report.label_column, cfg.report.image_column]) {
+    if (c !== undefined && !cfg.metadata_columns.includes(c)) cfg.metadata_columns.push(c);
+  }
   if (!cfg.y?.path && !cfg.y?.column) {
     throw new ConfigError("config: y: give y.path (a second source) or y.column (a second column of x's table)");
   }

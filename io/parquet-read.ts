@@ -49,7 +49,7 @@ const inspectParquet = (path: string, opts: SourceOptions): SourceInfo => {
   const vec = chooseVectorColumn(meta, path, opts.column);
   let idType: "string" | "int" | undefined;
   if (opts.idColumn !== undefined) idType = idTypeOf(path, flatColumn(meta, path, opts.idColumn, "id"));
-  for (const m of opts.metadataColumns ?? []) flatColumn(meta, path, m, "metadata");
+  for (const m of opts.metadataColumns ?? []) flatColumn(meta, path, m, opts.metadataRoles?.[m] ?? "metadata");
   const rows = Number(meta.num_rows);
   if (rows === 0) throw new InputError(path, "empty input: the file has zero rows");
   const starts = groupStarts(meta);

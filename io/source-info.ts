@@ -9,6 +9,8 @@ interface SourceOptions {
   idColumn?: string;
   // Parquet: flat columns carried into the outputs.
   metadataColumns?: string[];
+  // Parquet: what a metadata column is for, named in the error when it is missing (default "metadata").
+  metadataRoles?: Record<string, string>;
   // .npz: the array to read (default: the only one).
   npzKey?: string;
   // .npy/.npz: a text file with one id per line.

@@ -1,29 +1,33 @@
 // The `spec-beam` command line: `compare` (flags or --config with --set overrides), `align` and `demo`.
 // Exit code 0 on success; on bad input or a failed run, one clear message on stderr and a non-zero exit.
 import { ConfigError, resolveConfig } from "../configs/load";
-import { parseArgs, flagHelp, UsageError } from "./flags";
+import { parseArgs, UsageError } from "./flags";
+import { helpFor } from "./help";
+import { packageVersion } from "./versions";
 import { runCompare } from "./compare";
 import { runDemo } from "./demo";
 import { runAlign } from "./align";
 
-const USAGE = `usage:
-  spec-beam compare --x PATH --y PATH --out DIR [flags]
-  spec-beam compare --config FILE [--set key.path=value ...] [flags]
-  spec-beam demo [--out DIR] [--runner direct|flink]
-  spec-beam align --x PATH --y PATH --out DIR [--steps N] [--batch B] [--lr R] [--reg G] [--max-rows N]
-                  [--holdout N] [--seed S]   (learn W so that Y W matches X; writes W.npy + summary.json)
-
-compare flags:
-${flagHelp()}
-  --config FILE              YAML or JSON config (configs/schema.json)
-  --set key.path=value       override one config value (repeatable)
-`;
+const isHelp = (a: string | undefined): boolean => a === "-h" || a === "--help" || a === "help";
 
 const main = async (argv: string[]): Promise<number> => {
   const cmd = argv[0];
-  if (cmd === undefined || cmd === "-h" || cmd === "--help" || cmd === "help") {
-    process.stdout.write(USAGE);
+  if (cmd === undefined || isHelp(cmd)) {
+    // `spec-beam help compare` as well as `spec-beam compare --help`
+    process.stdout.write(helpFor(cmd === undefined ? undefined : argv[1]));
     return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === "--version" || cmd === "-V" || cmd === "version") {
+    process.stdout.write(`spec-beam ${packageVersion("spec-beam")} (apache-beam ${packageVersion("apache-beam")}, ` +
+      `node ${process.version})\n`);
+    return 0;
+  }
+  if (cmd !== "compare" && cmd !== "align" && cmd !== "demo") {
+    throw new UsageError(`unknown command '${cmd}' (compare | align | demo; spec-beam --help)`);
+  }
+  if (argv.slice(1).some(isHelp)) {
+    process.stdout.write(helpFor(cmd));
+    return 0;
   }
   if (cmd === "demo") {
     const rest = argv.slice(1);
@@ -37,19 +41,14 @@ const main = async (argv: string[]): Promise<number> => {
         else runner = rest[i + 1];
         i += 2;
       } else {
-        throw new UsageError(`demo: unexpected argument '${a}' (--out DIR, --runner direct|flink)`);
+        throw new UsageError(`demo: unexpected argument '${a}' (--out DIR, --runner direct|flink; demo --help)`);
       }
     }
     const res = await runDemo(out, runner);
     process.stdout.write(`${res.report}\n`);
     return 0;
   }
-  if (cmd !== "compare" && cmd !== "align") throw new UsageError(`unknown command '${cmd}' (compare | align | demo)`);
-  const args = parseArgs(argv.slice(1));
-  if (args.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = parseArgs(argv.slice(1), cmd);
   const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
   if (cmd === "align") {
     process.stdout.write(`${(await runAlign(cfg)).outDir}\n`);

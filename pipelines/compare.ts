@@ -4,7 +4,8 @@ import * as beam from "apache-beam";
 import type { SpecConfig } from "../configs/schema";
 import { planRun } from "./plan";
 import { resolveModel } from "./resolve-model";
-import { finalize } from "./finalize";
+import { finalize, sideNames } from "./finalize";
+import { endOfRunBlock, ModeDigest } from "../report/mode-digest";
 import { runExact } from "./exact-run";
 import { withSignalCleanup } from "./run-signals";
 import { storeJoin, storeWrite } from "../io/run-store";
@@ -15,7 +16,8 @@ import { RUN_FILES } from "../run-dir/layout";
 import { recordedFailure } from "../run-dir/files";
 import type { JobSpec } from "../worker/job";
 import { compareGraph } from "../transforms/compare";
-import { makeRunner } from "../beam-runtime/runners";
+import { checkRunnerConfig, makeRunner } from "../beam-runtime/runners";
+import { ConfigError } from "../configs/load";
 
 interface CompareResult {
   outDir: string;
@@ -29,7 +31,12 @@ const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): P
   const log = (s: string) => {
     if (progress) process.stderr.write(`${s}\n`);
   };
-  // --out is checked and locked before any work: a refused or busy --out costs nothing
+  // the runner options, then --out, are checked (and --out locked) before any work: a mistake costs nothing
+  try {
+    checkRunnerConfig(cfg);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   const session = openRunSession({ out: cfg.out, inputs: runInputs(cfg), overwrite: cfg.overwrite,
     command: "compare", log: log });
   try {
@@ -96,7 +103,10 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
   storeWrite(tmpDir, RUN_FILES.summary, JSON.stringify(summary, null, 2));
   faultPoint("finalize");
   const published = session.commit();
-  log(`[done] ${published} (report: ${storeJoin(published, RUN_FILES.report)})`);
+  log(`[done] ${published}`);
+  const names = sideNames(cfg);
+  log(endOfRunBlock(summary.modes_digest as ModeDigest[], summary.spec_diff as { two_sided: number; x_minus_y: number; y_minus_x: number }, names.x, names.y,
+    summary.n as number, storeJoin(published, RUN_FILES.report)));
   return { outDir: published, summary: summary };
 };
 

@@ -14,18 +14,12 @@ import { commitScoreParts, readSolution, readTops, removeIntermediates } from ".
 import { metaColumnType } from "../run-dir/score-part";
 import { renderReport } from "../report/html";
 import { runnerDescription } from "../beam-runtime/runners";
+import { packageVersion } from "./versions";
+import { modeDigests } from "../report/mode-digest";
 
 const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see method/prng.ts";
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
-
-const packageVersion = (name: string): string => {
-  try {
-    return (readJson<{ version: string }>(require.resolve(`${name}/package.json`))).version;
-  } catch {
-    return "unknown";
-  }
-};
 
 /** What finalize reads back; every count is checked against the Gram pass's, so a lost part is an error. */
 interface WorkerOutputs {
@@ -126,6 +120,7 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     spectrum: { values: sol.spectrum, complete: sol.spectrum_complete },
     null_modes: sol.null_modes,
     spec_diff: sol.spec_diff,
+    modes_digest: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
     diagnostics: sol.diagnostics,
     counters: { rows: sol.n, shards: sol.gram.shards, blocks: sol.gram.blocks, score_parts: partFiles.length },
     timings: {
@@ -144,6 +139,19 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
   return summary;
 };
 
+/** Each mode's top samples' labels (report.label_column), absent without a label column. */
+const topLabels = (cfg: SpecConfig, out: WorkerOutputs): Record<string, unknown[]> | undefined => {
+  const lab = cfg.report.label_column;
+  if (lab === undefined) return undefined;
+  return Object.fromEntries(out.sol.modes.map((mm) => [mm, out.tops[mm].map((c) => c.metadata[lab])]));
+};
+
+/** What the report and the end-of-run block call X and Y: the vector column, else the input's file name. */
+const sideNames = (cfg: SpecConfig): { x: string; y: string } => ({
+  x: cfg.x.column ?? path.basename(cfg.x.path),
+  y: cfg.y?.column ?? path.basename(cfg.y?.path ?? "y"),
+});
+
 /** The report's line on how the eigenpairs were found (absent for the exact method). */
 const eigensolverRow = (e: SolutionJson["diagnostics"]["eigensolver"]): [string, string][] => {
   if (!e) return [];
@@ -158,8 +166,8 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
   const sol = out.sol;
   const tops = out.tops;
   const m = resolved.model;
-  const xName = cfg.x.column ?? path.basename(cfg.x.path);
-  const yName = cfg.y?.column ?? path.basename(cfg.y?.path ?? "y");
+  const xName = sideNames(cfg).x;
+  const yName = sideNames(cfg).y;
   const html = renderReport({
     title: cfg.name,
     xName: xName,
@@ -199,4 +207,4 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
   return html;
 };
 
-export { finalize };
+export { finalize, sideNames };

@@ -34,11 +34,12 @@ class PlanError extends Error {
   }
 }
 
-const planSide = (spec: string, options: SourceOptions, label: string): SidePlan => {
+const planSide = (spec: string, options: SourceOptions, label: string,
+                  metadataRoles?: Record<string, string>): SidePlan => {
   const paths = expandInputs(spec);
   const files = paths.map((p) => inspectSource(p, {
     column: options.column, idColumn: options.idColumn, metadataColumns: options.metadataColumns,
-    npzKey: options.column,
+    metadataRoles: metadataRoles, npzKey: options.column,
   }));
   const dim = files[0].dim;
   for (const f of files) {
@@ -90,10 +91,18 @@ const slicesFor = (side: SidePlan, start: number, count: number): Slice[] => {
   return out;
 };
 
+/** The report's columns (carried as metadata by resolveConfig), named by their flag when X lacks them. */
+const reportColumnRoles = (cfg: SpecConfig): Record<string, string> => {
+  const roles: Record<string, string> = {};
+  if (cfg.report.label_column !== undefined) roles[cfg.report.label_column] = "--label-column (report.label_column)";
+  if (cfg.report.image_column !== undefined) roles[cfg.report.image_column] = "--image-column (report.image_column)";
+  return roles;
+};
+
 const planRun = (cfg: SpecConfig): RunPlan => {
   const meta = cfg.metadata_columns;
   const x = planSide(cfg.x.path, { column: cfg.x.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,
-    metadataColumns: meta }, "x");
+    metadataColumns: meta }, "x", reportColumnRoles(cfg));
   const sameTable = !cfg.y?.path;
   const y = sameTable
     ? planSide(cfg.x.path, { column: cfg.y?.column, idColumn: cfg.x.id_column, idsFile: cfg.x.ids_file,

@@ -6,14 +6,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir, openDuckDb, queryRows, removeDir } from "./io-helpers";
 import { writeNpy, writeNpz } from "../io/npy-write";
-import { plantedTable } from "./pipeline-fixtures";
+import { plantedTable, writeTableParquet } from "./pipeline-fixtures";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "spec-beam.js");
 
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 240000 });
+const cli = (args: string[], env?: NodeJS.ProcessEnv) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 240000, env: env ?? process.env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+/** The flags a command's help lists (`  --name VALUE ...` lines). */
+const helpFlags = (text: string): string[] =>
+  text.split("\n").map((l) => /^ {2}--([a-z-]+)/.exec(l)?.[1]).filter((f): f is string => f !== undefined);
 
 describe("spec-beam command line", function () {
   this.timeout(300000);
@@ -79,6 +83,138 @@ describe("spec-beam command line", function () {
     assert.equal(r.code, 0);
     for (const f of ["--sigma-x", "--rff", "--runner", "--pairing", "--set"]) assert.ok(r.stdout.includes(f), f);
     assert.ok(r.stdout.includes("[kernel.sigma_x]"));
+  });
+
+  it("help per command: only its flags, each default shown, two examples; demo --help exits 0", () => {
+    const compare = cli(["compare", "--help"]);
+    const align = cli(["align", "--help"]);
+    const demo = cli(["demo", "--help"]);
+    for (const r of [compare, align, demo]) {
+      assert.equal(r.code, 0, r.stderr);
+      const examples = r.stdout.slice(r.stdout.indexOf("examples:"));
+      assert.equal(examples.split("\n").filter((l) => l.startsWith("  spec-beam ")).length, 2, r.stdout);
+    }
+    const cf = helpFlags(compare.stdout);
+    const af = helpFlags(align.stdout);
+    assert.ok(cf.includes("rff") && cf.includes("gallery") && !cf.includes("steps"), cf.join(" "));
+    assert.ok(af.includes("steps") && af.includes("x") && !af.includes("rff") && !af.includes("runner"), af.join(" "));
+    assert.deepEqual(helpFlags(demo.stdout), ["out", "runner"]);
+    // defaults come from the schema
+    assert.match(compare.stdout, /--rff N +random Fourier frequencies per embedding \(default 1000\)/);
+    assert.match(compare.stdout, /--gallery N .*\(default 16\)/);
+    assert.match(align.stdout, /--steps N .*\(default 300\)/);
+    assert.equal(cli(["help", "align"]).stdout, align.stdout);
+    const top = cli([]);
+    assert.equal(top.code, 2);
+    assert.match(top.stdout, /compare .*\n.*align .*\n.*demo /);
+    // a flag of another command is refused by name
+    const wrong = cli(["align", "--x", "a.npy", "--y", "b.npy", "--out", path.join(dir, "nope"), "--rff", "10"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /^spec-beam: error: --rff is a flag of compare, not of align \(see align --help\)\n$/);
+  });
+
+  it("--version prints the tool's, Beam's and Node's versions", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+    const beam = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "node_modules", "apache-beam",
+      "package.json"), "utf8"));
+    for (const flag of ["--version", "-V"]) {
+      const r = cli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `spec-beam ${pkg.version} (apache-beam ${beam.version}, node ${process.version})\n`);
+    }
+  });
+
+  it("the README's install step puts spec-beam on PATH", () => {
+    const prefix = path.join(dir, "prefix");
+    const npm = spawnSync("npm", ["install", "-g", ".", "--prefix", prefix, "--no-audit", "--no-fund", "--offline"],
+      { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: 120000 });
+    assert.equal(npm.status, 0, npm.stderr);
+    const r = spawnSync("spec-beam", ["--version"], { encoding: "utf8",
+      env: { ...process.env, PATH: `${path.join(prefix, "bin")}:${process.env.PATH}` } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^spec-beam \d+\.\d+\.\d+ /);
+  });
+
+  describe("report columns", () => {
+    let table = "";
+    before(async () => {
+      table = path.join(dir, "labelled.parquet");
+      await writeTableParquet(table, plantedTable(40, 3, 9), { db: await openDuckDb() });
+    });
+    const run = (extra: string[], out: string) => cli(["compare", "--x", table, "--x-column", "x", "--y-column", "y",
+      "--id-column", "id", "--sigma-x", "1", "--sigma-y", "1", "--rff", "40", "--modes", "2", "--top", "20",
+      "--out", out, ...extra]);
+
+    for (const flag of ["--label-column", "--image-column"]) {
+      it(`${flag} naming no column of X: exit 2, one line naming the flag, the file and its columns; nothing published`, () => {
+        const out = path.join(dir, `bad${flag}`);
+        const r = run([flag, "lable"], out);
+        assert.equal(r.code, 2, r.stderr);
+        const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("["));
+        assert.equal(lines.length, 1, r.stderr);
+        assert.ok(lines[0].startsWith(`spec-beam: error: ${table}: ${flag} (report.`), lines[0]);
+        assert.match(lines[0], /column 'lable' not found \(columns: id, label, x, y\)$/);
+        assert.ok(!fs.existsSync(out));
+      });
+    }
+
+    it("--label-column alone is carried to the outputs; the run ends with SPEC-diff, the top modes and the report", async () => {
+      const out = path.join(dir, "labelled-run");
+      const r = run(["--label-column", "label"], out);
+      assert.equal(r.code, 0, r.stderr);
+      const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+      assert.deepEqual(s.config.metadata_columns, ["label"]);
+      assert.equal(s.modes_digest.length, s.eigenvalues.positive.length + s.eigenvalues.negative.length);
+      for (const d of s.modes_digest) {
+        assert.ok(["A", "B", "C"].includes(d.dominant_label), JSON.stringify(d));
+        assert.ok(d.dominant_share > 0 && d.dominant_share <= 1);
+        assert.equal(d.group_size_estimate, Math.round(Math.abs(d.eigenvalue) * 120));
+      }
+      const db = await openDuckDb();
+      const labels = await queryRows(db, `SELECT count(*) FROM read_parquet('${path.join(out, "top_samples.parquet")}') ` +
+        "WHERE label IN ('A', 'B', 'C')");
+      assert.equal(Number(labels[0][0]), 20 * s.modes_digest.length);
+      const tail = r.stderr.trim().split("\n");
+      const at = tail.findIndex((l) => l.startsWith("SPEC-diff "));
+      assert.ok(at > 0, r.stderr);
+      assert.match(tail[at], new RegExp(`^SPEC-diff ${s.spec_diff.two_sided.toFixed(4)} over 120 samples`));
+      assert.match(tail[at + 1], /^groups x clusters and y does not:$/);
+      assert.match(tail[at + 2], /^ {2}\+1 .* samples {2}top 20: \d+% "[ABC]"$/);
+      assert.equal(tail[tail.length - 1], `report: ${path.join(out, "report.html")}`);
+    });
+  });
+
+  describe("runner options are checked before planning", () => {
+    const missing = path.join(dir, "no-such-input.parquet");
+    const dataflow = ["--runner", "dataflow", "--project", "p", "--region", "europe-west4", "--temp-location",
+      "gs://bucket/tmp"];
+
+    it("--runner dataflow without --sdk-container-image is a usage error (exit 2), found before the inputs are read", () => {
+      const r = cli(["compare", "--x", missing, "--y", missing, "--out", path.join(dir, "df"), ...dataflow, "--dry-run"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^spec-beam: error: runner dataflow with DOCKER workers needs runner\.sdk_container_image \(--sdk-container-image;/);
+      assert.equal(r.stderr.trim().split("\n").length, 1);
+      const noProject = cli(["compare", "--x", missing, "--y", missing, "--out", path.join(dir, "df"), "--runner", "dataflow"]);
+      assert.equal(noProject.code, 2);
+      assert.match(noProject.stderr, /needs runner\.project, runner\.region, runner\.temp_location \(--project, --region, --temp-location\)/);
+    });
+
+    it("--runner dataflow --dry-run works offline and without credentials: prints the job, publishes nothing", () => {
+      const out = path.join(dir, "df-dry");
+      const home = path.join(dir, "empty-home");
+      fs.mkdirSync(home, { recursive: true });
+      // no credentials anywhere, and any attempt to reach the network goes to a closed port
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, GOOGLE_APPLICATION_CREDENTIALS: path.join(home, "none.json"),
+        HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "" };
+      const r = cli(["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--sigma-x", "1",
+        "--sigma-y", "1", "--rff", "20", "--out", out, ...dataflow, "--sdk-container-image", "example/spec-beam:1",
+        "--dry-run"], env);
+      assert.equal(r.code, 0, r.stderr);
+      const shown = JSON.parse(r.stdout);
+      assert.equal(shown.dry_run, true);
+      assert.match(shown.runner, /^dataflow \(project p, region europe-west4/);
+      assert.ok(!fs.existsSync(out));
+    });
   });
 
   it("an ids file with more or fewer lines than rows is refused at plan time (exit 2, before the Gram pass)", () => {
