@@ -381,13 +381,14 @@ const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number): S
     { used: "lanczos", cycles: r.cycles, products: r.products, residual: r.maxResidual });
 };
 
-const useLanczos = (inp: SpecSolveInput, k: number): boolean => {
-  const M = inp.DX + inp.DY;
-  const solver = inp.solver ?? "auto";
+/** Whether the cholesky method tries block Lanczos first for k modes per side of an M x M problem. */
+export const lanczosChosen = (M: number, k: number, solver: EigenSolver = "auto"): boolean => {
   if (solver === "full") return false;
   if (solver === "lanczos") return 2 * k < M;
   return M >= LANCZOS_MIN && 8 * k <= M;
 };
+
+const useLanczos = (inp: SpecSolveInput, k: number): boolean => lanczosChosen(inp.DX + inp.DY, k, inp.solver);
 
 const solveDirect = (backend: LinalgBackend, inp: SpecSolveInput, k: number): SpecSolution => {
   const DX = inp.DX;

@@ -184,6 +184,38 @@ describe("spec-beam command line", function () {
     });
   });
 
+  describe("progress", () => {
+    const args = () => ["compare", "--x", path.join(dir, "x.npy"), "--y", path.join(dir, "y.npy"), "--sigma-x", "1",
+      "--sigma-y", "1", "--rff", "30", "--modes", "2", "--shard-rows", "40"];
+
+    it("not a terminal: plain lines per shard with rows done, rows/s, elapsed and ETA; no escape codes", () => {
+      const r = cli([...args(), "--out", path.join(dir, "plain-progress")]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stderr.includes("\x1b"), r.stderr);
+      const gram = r.stderr.split("\n").filter((l) => l.startsWith("[gram] shard"));
+      assert.equal(gram.length, 3, r.stderr);
+      assert.match(gram[2], /^\[gram\] shard 3\/3: 40 rows .*\[120\/120 rows, \d+ rows\/s, [\d.]+ s elapsed, ETA 0\.0 s\]$/);
+      assert.match(r.stderr, /\[solve\] M=120 n=120: one tridiagonal reduction of the 120 x 120 Theta/);
+      assert.match(r.stderr, /^\[score\] shard 3\/3: .*\[120\/120 rows, /m);
+    });
+
+    it("on a terminal: a live bar per stage with rows/s, elapsed and ETA (cli-progress)", () => {
+      const quoted = [process.execPath, BIN, ...args(), "--out", path.join(dir, "tty-progress")]
+        .map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      // script(1) runs the command on a pseudo-terminal, so stderr.isTTY is true as in a user's shell
+      const r = spawnSync("script", ["-qefc", quoted, "/dev/null"], { encoding: "utf8", timeout: 240000 });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const screen = r.stdout;
+      assert.ok(screen.includes("\x1b["), "no terminal control sequences");
+      for (const stage of ["gram", "score"]) {
+        assert.match(screen, new RegExp(`\\[${stage}\\] =+ 100% \\| 120/120 rows \\| \\d+ rows/s \\| \\d+s elapsed \\| ETA \\d+s`),
+          screen);
+      }
+      assert.ok(!/\[gram\] shard 1\/3/.test(screen), "plain lines on a terminal");
+      assert.match(screen, /SPEC-diff [\d.]+ over 120 samples/);
+    });
+  });
+
   describe("runner options are checked before planning", () => {
     const missing = path.join(dir, "no-such-input.parquet");
     const dataflow = ["--runner", "dataflow", "--project", "p", "--region", "europe-west4", "--temp-location",

@@ -1,6 +1,7 @@
 // The Gram pass, per worker bundle: read each shard's paired rows, map them to Phi = [Phi_X, Phi_Y] block by
 // block, and SYRK every block into one float64 accumulator that lives for the whole bundle (so memory is O(M^2)
 // plus one shard, whatever n is). At the end of the bundle the accumulator leaves as upper-triangle tiles.
+import { stageProgress, StageProgress } from "./progress";
 import { getBackend, setThreads, LinalgBackend } from "../linalg/index";
 import { GramAccumulator } from "../method/gram";
 import { featurePair, FeaturePair } from "../method/model";
@@ -117,6 +118,7 @@ class GramWorker {
   private readonly meta = { shards: 0, read: 0, features: 0, syrk: 0, blocks: 0 };
   private readonly ids: IdBytes;
   private paired?: PairedBuffer;
+  private readonly progress: StageProgress;
   private readonly lookahead = new ShardLookahead((s) => this.gramOfShard(s));
 
   constructor(private readonly job: JobSpec) {
@@ -128,6 +130,7 @@ class GramWorker {
     this.blockRows = job.blockRows;
     const size = this.blockRows * this.pair.M;
     this.phi = job.model.precision === "float32" ? new Float32Array(size) : new Float64Array(size);
+    this.progress = stageProgress("gram", job.n, job.progress);
   }
 
   /** Takes a shard; its rows are added when the next shard arrives or at finish() (worker/lookahead.ts). */
@@ -148,10 +151,8 @@ class GramWorker {
     this.meta.read += read;
     this.meta.shards++;
     faultPoint("gram");
-    if (this.job.progress) {
-      process.stderr.write(`[gram] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows ` +
-        `(read ${read.toFixed(2)} s, features+syrk ${(now() - t0 - read).toFixed(2)} s)\n`);
-    }
+    this.progress.advance(shard.rows, `[gram] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows ` +
+      `(read ${read.toFixed(2)} s, features+syrk ${(now() - t0 - read).toFixed(2)} s)`);
   }
 
   /** One joined row (pairing by_id); rows are processed in blocks as the buffer fills. */

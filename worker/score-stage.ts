@@ -16,6 +16,7 @@ import { Candidate, MetaValue, modeNames, PART_KEY_PREFIX, PartRecord } from "..
 import { pendingPartName } from "../run-dir/files";
 import { writeScorePart } from "../run-dir/score-part";
 import { ShardLookahead } from "./lookahead";
+import { stageProgress, StageProgress } from "./progress";
 import type { KeyedBytes } from "./gram-stage";
 
 /** What the part file and the candidates need of a set of scored rows. */
@@ -88,8 +89,10 @@ class ScoreWorker {
   private scoreSeconds = 0;
   private readonly bundleTag = crypto.randomBytes(6).toString("hex");
   private readonly lookahead = new ShardLookahead((s) => this.scoreOneShard(s));
+  private readonly progress: StageProgress;
 
   constructor(private readonly job: JobSpec, solution: Iterable<KeyedBytes>) {
+    this.progress = stageProgress("score", job.n, job.progress);
     this.backend = getBackend(job.backend);
     if (job.threads > 0 && this.backend.name === "native") setThreads(job.threads);
     this.pair = featurePair(job.model);
@@ -133,10 +136,8 @@ class ScoreWorker {
     const start = shard.globalStart;
     const name = this.writeScored({ rows: shard.rows, ids: ids, rowIndex: (i) => start + i, metadata: metadata }, scores,
       shard.index);
-    if (this.job.progress) {
-      process.stderr.write(`[score] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows -> ${name} ` +
-        `(${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
-    }
+    this.progress.advance(shard.rows, `[score] shard ${shard.index + 1}/${shard.total}: ${shard.rows} rows -> ${name} ` +
+      `(${((Date.now() - t0) / 1000).toFixed(2)} s)`);
   }
 
   /**

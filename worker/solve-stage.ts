@@ -8,7 +8,7 @@ import { selectModes } from "../method/mode-signs";
 import { getBackend, backendInfo, setThreads } from "../linalg/index";
 import { GramAccumulator, GramTile, covarianceInPlace } from "../method/gram";
 import { featureDims } from "../method/model";
-import { solveSpec } from "../method/solver";
+import { lanczosChosen, solveSpec } from "../method/solver";
 import { specDiff } from "../method/specdiff";
 import { specDiagnostics } from "../method/diagnostics";
 import { JobSpec, META, META_KEY } from "./job";
@@ -42,6 +42,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   // the tiles (half an M x M) and a second M x M copy would add 1.7 GB at M = 12000
   tiles.length = 0;
   const C = covarianceInPlace(acc);
+  if (job.progress) process.stderr.write(`[solve] M=${M} n=${n}: ${solveDescription(job, M)}\n`);
   const sol = solveSpec(backend, { C: C, n: n, colSum: colSum, DX: dims.DX, DY: dims.DY, eta: job.model.eta,
     method: job.method, k: job.modes, solver: job.solver, inputPrecision: job.model.precision });
   const k = sol.k;
@@ -94,6 +95,15 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   }
   out.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M)) });
   return out;
+};
+
+/** What the solve is about to do, in words (its progress line). */
+const solveDescription = (job: JobSpec, M: number): string => {
+  const k = job.modes;
+  if (job.method === "direct") return `the general eigensolver on the ${M} x ${M} Gamma (all eigenvalues)`;
+  return lanczosChosen(M, k, job.solver)
+    ? `block Lanczos for the ${k} largest and ${k} smallest eigenpairs of the ${M} x ${M} pencil (full solve if it does not converge)`
+    : `one tridiagonal reduction of the ${M} x ${M} Theta (all eigenvalues, ${2 * k} eigenvectors)`;
 };
 
 /** Reassembles V (M x (kp + kn)) from the side-input chunks. */
