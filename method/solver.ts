@@ -382,7 +382,7 @@ const lanczosModes = (backend: LinalgBackend, inp: SpecSolveInput, k: number): S
 };
 
 /** Whether the cholesky method tries block Lanczos first for k modes per side of an M x M problem. */
-export const lanczosChosen = (M: number, k: number, solver: EigenSolver = "auto"): boolean => {
+const lanczosChosen = (M: number, k: number, solver: EigenSolver = "auto"): boolean => {
   if (solver === "full") return false;
   if (solver === "lanczos") return 2 * k < M;
   return M >= LANCZOS_MIN && 8 * k <= M;
@@ -424,3 +424,4 @@ export const solveSpec = (backend: LinalgBackend, inp: SpecSolveInput): SpecSolu
   const k = Math.min(inp.k, inp.DX + inp.DY);
   return inp.method === "cholesky" ? solveCholesky(backend, inp, k) : solveDirect(backend, inp, k);
 };
+export { lanczosChosen };
