@@ -16,6 +16,9 @@ import { renderReport } from "../report/html";
 import { runnerDescription } from "../beam-runtime/runners";
 import { packageVersion } from "./versions";
 import { modeDigests } from "../report/mode-digest";
+import { adviceFor } from "../report/advice";
+import { runTightness, RunTightness } from "./tightness-run";
+import type { SideModel } from "../method/model";
 
 const PRNG_DESCRIPTION = "xoshiro128** seeded by splitmix32 from FNV-1a 32 of \"<seed>:<stream>\" (streams x, y, shared, bandwidth); normals by Box-Muller; see method/prng.ts";
 
@@ -76,13 +79,16 @@ const finalize = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, tmpDi
                   timings: Record<string, number>): Record<string, unknown> => {
   const out = readWorkerOutputs(cfg, plan, tmpDir);
   writeTables(cfg, out, tmpDir);
-  const summary = buildSummary(cfg, plan, resolved, out, timings);
-  storeWrite(tmpDir, RUN_FILES.report, buildReport(cfg, plan, resolved, out, timings));
+  const t = Date.now();
+  const tightness = runTightness(cfg, plan, resolved, out.tops, out.sol.modes);
+  timings.tightness_seconds = (Date.now() - t) / 1000;
+  const summary = buildSummary(cfg, plan, resolved, out, timings, tightness);
+  storeWrite(tmpDir, RUN_FILES.report, buildReport(cfg, plan, resolved, out, timings, tightness));
   return summary;
 };
 
 const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, out: WorkerOutputs,
-                      timings: Record<string, number>): Record<string, unknown> => {
+                      timings: Record<string, number>, tightness: RunTightness | undefined): Record<string, unknown> => {
   const sol = out.sol;
   const partFiles = out.partFiles;
   const scoreTiming = out.scoreTiming;
@@ -121,6 +127,8 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     null_modes: sol.null_modes,
     spec_diff: sol.spec_diff,
     modes_digest: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
+    // mean pairwise exact-kernel similarity of each mode's top samples under X and Y, and of random samples
+    tightness: tightness ?? null,
     diagnostics: sol.diagnostics,
     counters: { rows: sol.n, shards: sol.gram.shards, blocks: sol.gram.blocks, score_parts: partFiles.length },
     timings: {
@@ -152,6 +160,14 @@ const sideNames = (cfg: SpecConfig): { x: string; y: string } => ({
   y: cfg.y?.column ?? path.basename(cfg.y?.path ?? "y"),
 });
 
+/** The report's line on the random-feature error estimate (absent without random features). */
+const halvesRow = (h: SolutionJson["diagnostics"]["rff_halves"]): [string, string][] => {
+  if (!h) return [];
+  const show = (a: number[], b: number[]): string => a.map((v, j) => `${v.toFixed(4)} / ${(b[j] ?? NaN).toFixed(4)}`).join(", ");
+  return [["eigenvalues on two halves of the frequencies", `+: ${show(h.positive[0], h.positive[1])}; ` +
+    `-: ${show(h.negative[0], h.negative[1])} (${h.seconds.toFixed(1)} s)`]];
+};
+
 /** The report's line on how the eigenpairs were found (absent for the exact method). */
 const eigensolverRow = (e: SolutionJson["diagnostics"]["eigensolver"]): [string, string][] => {
   if (!e) return [];
@@ -162,16 +178,31 @@ const eigensolverRow = (e: SolutionJson["diagnostics"]["eigensolver"]): [string,
 
 /** report.html: the facts of the run, the spectrum, SPEC-diff, the diagnostics and each mode's top samples. */
 const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, out: WorkerOutputs,
-                     timings: Record<string, number>): string => {
+                     timings: Record<string, number>, tightness: RunTightness | undefined): string => {
   const sol = out.sol;
   const tops = out.tops;
   const m = resolved.model;
   const xName = sideNames(cfg).x;
   const yName = sideNames(cfg).y;
+  const d = sol.diagnostics;
+  const side = (name: string, flag: string, sm: SideModel, top: number[]) =>
+    ({ name: name, flag: flag, kernel: sm.kernel, sigma: sm.sigma, top: top });
+  const advice = adviceFor({
+    n: sol.n, rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null,
+    sides: [side(`X (${xName})`, "--sigma-x", m.x, d.top_eigenvalues_cxx), side(`Y (${yName})`, "--sigma-y", m.y, d.top_eigenvalues_cyy)],
+    traceGamma: d.trace_gamma, traceExpected: d.trace_expected, positive: sol.positive, negative: sol.negative,
+    positiveError: d.rff_halves?.positive_error, negativeError: d.rff_halves?.negative_error, warnings: resolved.warnings,
+  });
   const html = renderReport({
     title: cfg.name,
     xName: xName,
     yName: yName,
+    n: sol.n,
+    digests: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
+    tightness: tightness?.modes,
+    tightnessRandom: tightness?.random,
+    tightnessCounts: tightness?.counts,
+    advice: advice,
     facts: [
       ["samples (n)", String(sol.n)],
       ["X", `${xName}: ${plan.x.dim}-d, ${cfg.x.path}`],
@@ -194,6 +225,7 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
       ["top eigenvalues of C_YY", sol.diagnostics.top_eigenvalues_cyy.map((v) => v.toFixed(4)).join(", ")],
       ["trace(Gamma) vs 1 - eta", `${sol.diagnostics.trace_gamma.toFixed(6)} vs ${sol.diagnostics.trace_expected.toFixed(6)}`],
       ...eigensolverRow(sol.diagnostics.eigensolver),
+      ...halvesRow(sol.diagnostics.rff_halves),
     ],
     modes: sol.modes.map((mm, j) => ({
       mode: mm,

@@ -47,6 +47,12 @@ interface SolutionJson {
   spec_diff: { two_sided: number; x_minus_y: number; y_minus_x: number };
   diagnostics: { top_eigenvalues_cxx: number[]; top_eigenvalues_cyy: number[]; trace_gamma: number;
     trace_expected: number; trace_error: number; cholesky_eps: number;
+    /**
+     * the eigenvalues solved again on each half of the random frequencies (method/rff-halves.ts) and the error
+     * estimate |a - b| / 2 per rank; null without random features
+     */
+    rff_halves?: { positive: [number[], number[]]; negative: [number[], number[]]; positive_error: number[];
+      negative_error: number[]; seconds: number } | null;
     /** which eigensolver ran (method/solver.ts EigenSolver) and, for lanczos, its cycles, products and residual */
     eigensolver?: { used: string; cycles?: number; products?: number; residual?: number; fell_back?: boolean } };
   backend: ReturnType<typeof backendInfo>;

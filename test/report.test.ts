@@ -7,6 +7,7 @@ import * as path from "path";
 import { makeTempDir, removeDir } from "./io-helpers";
 import { renderReport, ReportInput } from "../report/html";
 import { encodeGrayPng, pngDataUri } from "../report/png";
+import { modeDigests } from "../report/mode-digest";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -22,6 +23,9 @@ const sampleInput = (): ReportInput => ({
   title: "test report <script>alert(1)</script>",
   xName: "pixels",
   yName: "fourier",
+  n: 12,
+  digests: modeDigests(["+1", "+2", "-1", "-2"], [0.05, 0.02, -0.04, -0.01], 12, undefined),
+  advice: [{ level: "ok", text: "fine" }],
   facts: [["samples (n)", "12"]],
   positive: [0.05, 0.02],
   negative: [-0.04, -0.01],

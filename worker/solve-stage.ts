@@ -9,6 +9,7 @@ import { getBackend, backendInfo, setThreads } from "../linalg/index";
 import { GramAccumulator, GramTile, covarianceInPlace } from "../method/gram";
 import { featureDims } from "../method/model";
 import { lanczosChosen, solveSpec } from "../method/solver";
+import { rffHalves } from "../method/rff-halves";
 import { specDiff } from "../method/specdiff";
 import { specDiagnostics } from "../method/diagnostics";
 import { JobSpec, META, META_KEY } from "./job";
@@ -47,6 +48,12 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     method: job.method, k: job.modes, solver: job.solver, inputPrecision: job.model.precision });
   const k = sol.k;
   const diag = specDiagnostics(backend, C, dims.DX, dims.DY, job.model.eta, Math.min(5, k));
+  const tHalves = Number(process.hrtime.bigint()) / 1e9;
+  const halves = rffHalves(backend, { C: C, colSum: colSum, n: n, DX: dims.DX, DY: dims.DY,
+    mX: job.model.x.kernel === "gaussian" ? job.model.x.m : null,
+    mY: job.model.y.kernel === "gaussian" ? job.model.y.m : null,
+    eta: job.model.eta, k: k, inputPrecision: job.model.precision });
+  const halvesSeconds = Number(process.hrtime.bigint()) / 1e9 - tHalves;
   const sel = selectModes(sol.positive.values, sol.negative.values, sol.eps, sol.positive.nullModes, sol.negative.nullModes);
   const kp = sel.positive.length;
   const kn = sel.negative.length;
@@ -74,6 +81,8 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     diagnostics: { top_eigenvalues_cxx: Array.from(diag.topXX), top_eigenvalues_cyy: Array.from(diag.topYY),
       trace_gamma: diag.traceGamma, trace_expected: diag.traceExpected, trace_error: diag.traceError,
       cholesky_eps: sol.eps,
+      rff_halves: halves ? { positive: halves.positive, negative: halves.negative,
+        positive_error: halves.positiveError, negative_error: halves.negativeError, seconds: halvesSeconds } : null,
       eigensolver: { used: sol.solver.used, cycles: sol.solver.cycles, products: sol.solver.products,
         residual: sol.solver.residual, fell_back: sol.solver.fellBack } },
     backend: backendInfo(backend),
