@@ -20,8 +20,8 @@ const COMPARE = `usage:
   spec-beam compare --x PATH [--y PATH] --out DIR [flags]
   spec-beam compare --config FILE [--set key.path=VALUE ...] [flags]
 
-Writes DIR/summary.json, eigenvalues.parquet, scores/*.parquet, top_samples.parquet and report.html, published
-only when the run succeeds (a failed or killed run leaves DIR as it was).
+Writes summary.json, eigenvalues.parquet, scores/*.parquet, top_samples.parquet, map.parquet and report.html in DIR,
+published only when the run succeeds (a failed or killed run leaves DIR as it was).
 
 flags:
 ${flagHelp("compare")}
@@ -40,7 +40,7 @@ const ALIGN = `usage:
   spec-beam align --x PATH --y PATH --out DIR [flags]
 
 Learns W (dY x dX) by the spectral gradient of SPEC-diff on minibatches (cosine kernel), evaluating on held-out
-rows; writes DIR/W.npy and DIR/summary.json.
+rows; writes W.npy and summary.json in DIR.
 
 flags:
 ${flagHelp("align")}

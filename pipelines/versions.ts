@@ -8,7 +8,8 @@ import * as path from "path";
  */
 const packageVersion = (name: string): string => {
   try {
-    let dir = path.dirname(require.resolve(name));
+    // this tool itself is not in node_modules: dist/pipelines/ -> the checkout's package.json
+    let dir = name === "spec-beam" ? path.join(__dirname, "..", "..") : path.dirname(require.resolve(name));
     for (;;) {
       const file = path.join(dir, "package.json");
       if (fs.existsSync(file)) {

@@ -26,8 +26,17 @@ interface Tightness {
   y: number;
 }
 
+/** One sampled row on the maps: its coordinates under X and Y and its strongest mode (null: none). */
+interface MapRow {
+  x: [number, number];
+  y: [number, number];
+  mode: string | null;
+}
+
 interface ReportInput {
   title: string;
+  /** the map's sample (absent: no maps) and the variance along each side's two axes */
+  map?: { rows: MapRow[]; xVariance: number[]; yVariance: number[] };
   xName: string;
   yName: string;
   n: number;
@@ -128,6 +137,64 @@ const tightnessSvg = (t: Tightness, base: Tightness, xName: string, yName: strin
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${6 + rows.length * rowH + 16}" role="img" ` +
     `aria-label="tightness" class="tightness">${body}<text x="${left}" y="${6 + rows.length * rowH + 10}" font-size="10" fill="#555">` +
     `0 &mdash; mean pairwise kernel similarity &mdash; 1 (dashed: random samples)</text></svg>`;
+};
+
+/** Categorical colours for the modes on the maps (X-side modes first); rows in no mode are light grey. */
+const PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#17becf", "#8c564b", "#bcbd22", "#d62728", "#ff7f0e", "#e377c2",
+  "#7f7f7f", "#aec7e8", "#98df8a", "#c5b0d5", "#9edae5", "#c49c94", "#dbdb8d", "#ff9896", "#ffbb78", "#f7b6d2", "#393b79"];
+
+const modeColour = (modes: string[]) => (m: string | null): string => {
+  if (m === null) return "#d0d0d0";
+  const i = modes.indexOf(m);
+  return i < 0 ? "#d0d0d0" : PALETTE[i % PALETTE.length];
+};
+
+/** One side's scatter of the sampled rows on its first two kernel-PCA axes, coloured by strongest mode. */
+const scatterSvg = (rows: MapRow[], side: "x" | "y", name: string, variance: number[], colour: (m: string | null) => string): string => {
+  const W = 440;
+  const H = 420;
+  const pad = 34;
+  const xs = rows.map((r) => r[side][0]);
+  const ys = rows.map((r) => r[side][1]);
+  const lo = (v: number[]): number => Math.min(...v);
+  const hi = (v: number[]): number => Math.max(...v);
+  const sx = (v: number): number => pad + ((v - lo(xs)) / Math.max(1e-300, hi(xs) - lo(xs))) * (W - 2 * pad);
+  const sy = (v: number): number => H - pad - ((v - lo(ys)) / Math.max(1e-300, hi(ys) - lo(ys))) * (H - 2 * pad);
+  // rows in no mode first, so the groups are drawn on top
+  const order = rows.map((_, i) => i).sort((a, b) => Number(rows[a].mode !== null) - Number(rows[b].mode !== null));
+  const dots = order.map((i) => {
+    const r = rows[i];
+    return `<circle cx="${sx(xs[i]).toFixed(1)}" cy="${sy(ys[i]).toFixed(1)}" r="${r.mode === null ? 1.6 : 2.4}" fill="${colour(r.mode)}"` +
+      `${r.mode === null ? ' fill-opacity="0.6"' : ""}/>`;
+  }).join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="map ${side}" class="map">` +
+    `<rect x="${pad}" y="${pad / 2}" width="${W - 2 * pad}" height="${H - 1.5 * pad}" fill="none" stroke="#ccc"/>` +
+    `<text x="${W / 2}" y="12" font-size="13" text-anchor="middle" font-weight="bold">${esc(name)}</text>` + dots +
+    `<text x="${W / 2}" y="${H - 8}" font-size="11" text-anchor="middle">kernel PC 1 (variance ${fmt(variance[0] ?? NaN)})</text>` +
+    `<text transform="translate(12 ${H / 2}) rotate(-90)" font-size="11" text-anchor="middle">kernel PC 2 (variance ${fmt(variance[1] ?? NaN)})</text>` +
+    `</svg>`;
+};
+
+const mapsSection = (input: ReportInput): string => {
+  const map = input.map;
+  if (!map || map.rows.length === 0) return "";
+  const modes = input.digests.map((d) => d.mode);
+  const colour = modeColour(modes);
+  const counts = new Map<string, number>();
+  for (const r of map.rows) if (r.mode !== null) counts.set(r.mode, (counts.get(r.mode) ?? 0) + 1);
+  const legend = modes.filter((m) => counts.has(m)).map((m) =>
+    `<a href="#${anchor(m)}"><span style="background:${colour(m)}"></span>${esc(m)} (${counts.get(m)})</a>`).join("") +
+    `<span style="background:#d0d0d0"></span>in no mode`;
+  return `<h2 id="maps">Maps</h2>
+<p>${map.rows.length} rows drawn uniformly at random, placed by their first two kernel principal components under each
+embedding (the top eigenvectors of the centred feature covariances C<sub>XX</sub> and C<sub>YY</sub>, i.e. kernel PCA;
+computed in the score pass for every row: columns map_x1, map_x2, map_y1, map_y2 of scores/*.parquet, and this
+sample in map.parquet). Colour: each row's strongest mode (its largest score, when above 2/&radic;n). A group
+tight on one side and spread on the other is what a mode measures; two axes show only part of each kernel's
+geometry, so a mode's group may also look tight on a side where other directions separate it.</p>
+<div class="maps">${scatterSvg(map.rows, "x", `X = ${input.xName}`, map.xVariance, colour)}` +
+    `${scatterSvg(map.rows, "y", `Y = ${input.yName}`, map.yVariance, colour)}</div>
+<p class="key">${legend}</p>`;
 };
 
 /** Horizontal bars of the label counts among a mode's top samples (at most 8 labels, the rest summed). */
@@ -270,12 +337,13 @@ figure{margin:0;text-align:center;font-size:11px}figure img{width:56px;height:56
 .headline{font-size:15px;background:#f3f6fa;padding:10px 12px;border-radius:4px}
 .advice li{margin:4px 0;font-size:13px}.row svg{flex:none}.advice li.warn{color:#8a4b00}.row{display:flex;gap:16px;align-items:center}
 .key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
-svg a:hover rect{opacity:.8}
+svg a:hover rect{opacity:.8}.maps{display:flex;gap:8px;flex-wrap:wrap}.key a{color:inherit;text-decoration:none}
 </style></head><body>
 <h1>${esc(input.title)}</h1>
 ${headline(input)}
 <h2>Summary</h2>
 ${summaryTable(input)}
+${mapsSection(input)}
 <h2>Spectrum</h2>
 <p>SPEC compares two embeddings of the same samples: <b>X = ${esc(input.xName)}</b> and <b>Y = ${esc(input.yName)}</b>.
 A positive eigenvalue of &Lambda; = (K<sub>X</sub> &minus; &eta; K<sub>Y</sub>)/n marks a group of samples that X clusters and Y does not;
@@ -308,4 +376,4 @@ addEventListener("load", function () {
 `;
 };
 
-export { renderReport, ReportInput, ReportMode, ReportSample, Tightness };
+export { renderReport, ReportInput, ReportMode, ReportSample, Tightness, MapRow };

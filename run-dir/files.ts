@@ -2,7 +2,7 @@
 // here, so a new intermediate file is one function pair and the writers and the reader cannot drift apart.
 import * as crypto from "crypto";
 import { storeList, storeReadText, storeRemove, storeRename, storeWrite } from "../io/run-store";
-import { Candidate, PartRecord, RecordedFailure, RUN_FILES, ScoreTiming, scorePartName, SolutionJson } from "./layout";
+import { Candidate, MapPoint, PartRecord, RecordedFailure, RUN_FILES, ScoreTiming, scorePartName, SolutionJson } from "./layout";
 
 const writeSolution = (dir: string, sol: SolutionJson): void =>
   storeWrite(dir, RUN_FILES.solution, JSON.stringify(sol, null, 2));
@@ -11,6 +11,12 @@ const readSolution = (dir: string): SolutionJson => JSON.parse(storeReadText(dir
 
 /** One mode's final top list (JSON of Candidate[]), written by the top-per-mode combine's consumer. */
 const writeTop = (dir: string, mode: string, json: string): void => storeWrite(dir, `${RUN_FILES.topDir}/${mode}.json`, json);
+
+/** The map's sample (written under the top lists' directory as map.json), or undefined when the run has no map. */
+const readMapSample = (dir: string): MapPoint[] | undefined => {
+  if (!storeList(dir, RUN_FILES.topDir).includes("map.json")) return undefined;
+  return JSON.parse(storeReadText(dir, `${RUN_FILES.topDir}/map.json`)) as MapPoint[];
+};
 
 /** Every mode's top list; a mode without one means the score pass lost it, which is an error, not an empty list. */
 const readTops = (dir: string, modes: string[]): Record<string, Candidate[]> => {
@@ -111,5 +117,5 @@ const recordedFailure = (dir: string): Error | undefined => {
   return err;
 };
 
-export { writeSolution, readSolution, writeTop, readTops, scorePartPath, pendingPartPath, pendingPartName,
+export { writeSolution, readSolution, writeTop, readTops, readMapSample, scorePartPath, pendingPartPath, pendingPartName,
   writePartsManifest, commitScoreParts, removeIntermediates, recordFailure, recordedFailure };

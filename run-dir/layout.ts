@@ -23,6 +23,7 @@ const RUN_FILES = {
   report: "report.html",
   eigenvalues: "eigenvalues.parquet",
   topSamples: "top_samples.parquet",
+  map: "map.parquet",
   scoresGlob: "scores/part-*.parquet",
 } as const;
 
@@ -59,6 +60,28 @@ interface SolutionJson {
   gram: { shards: number; blocks: number; read_seconds: number; feature_seconds: number; syrk_seconds: number };
   col_sum_check: number;
   solve_seconds: number;
+  /** the variance along each map axis (method/kernel-pca.ts); null when there is no map */
+  map_axes?: { x_variance: number[]; y_variance: number[] } | null;
+}
+
+/**
+ * The report map's coordinates, extra columns of every score part: each row's first two kernel-PCA coordinates
+ * under X and under Y (method/kernel-pca.ts).
+ */
+const MAP_COLUMNS = ["map_x1", "map_x2", "map_y1", "map_y2"];
+
+/** One row of the report map's sample (worker/map-sample.ts). */
+interface MapPoint {
+  id: string;
+  row: number;
+  /** the row's hash: the sample is the rows with the smallest */
+  h: number;
+  /** map coordinates [x1, x2, y1, y2] (MAP_COLUMNS) */
+  c: number[];
+  /** the row's score in each mode, in mode order */
+  s: number[];
+  /** the label column's value, when there is one */
+  l?: string | number | boolean | null;
 }
 
 /** One of a mode's top samples. */
@@ -112,5 +135,5 @@ const scorePartName = (i: number, total: number): string =>
 /** Keys of the score pass's part records among its per-mode top lists. */
 const PART_KEY_PREFIX = "part:";
 
-export { RUN_FILES, SolutionJson, Candidate, ScoreTiming, PartRecord, RecordedFailure, MetaValue, modeNames, scoreColumn,
+export { RUN_FILES, MAP_COLUMNS, MapPoint, SolutionJson, Candidate, ScoreTiming, PartRecord, RecordedFailure, MetaValue, modeNames, scoreColumn,
   scorePartName, PART_KEY_PREFIX };

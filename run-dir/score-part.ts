@@ -30,8 +30,13 @@ interface PartRows {
 }
 
 /** Writes one part into the pending directory (commitScoreParts publishes it): `scores` is rows x modes.length. */
+/**
+ * One part: id, row, the metadata, a score column per mode and the extra columns (the map's coordinates, minus
+ * their offsets). `scores` is rows x stride: the modes' columns first, then the extras'.
+ */
 const writeScorePart = (dir: string, name: string, rows: PartRows, metaCols: string[], modes: string[],
-                        scores: Float64Array): void => {
+                        scores: Float64Array, stride = modes.length,
+                        extra: { names: string[]; offsets: Float64Array } = { names: [], offsets: new Float64Array(0) }): void => {
   const K = modes.length;
   const columns: OutputColumn[] = [
     { name: "id", type: "string", values: rows.ids },
@@ -43,8 +48,13 @@ const writeScorePart = (dir: string, name: string, rows: PartRows, metaCols: str
   }
   for (let j = 0; j < K; j++) {
     const col = new Float64Array(rows.rows);
-    for (let i = 0; i < rows.rows; i++) col[i] = scores[i * K + j];
+    for (let i = 0; i < rows.rows; i++) col[i] = scores[i * stride + j];
     columns.push({ name: scoreColumn(modes[j]), type: "double", values: col });
+  }
+  for (let e = 0; e < extra.names.length; e++) {
+    const col = new Float64Array(rows.rows);
+    for (let i = 0; i < rows.rows; i++) col[i] = scores[i * stride + K + e] - extra.offsets[e];
+    columns.push({ name: extra.names[e], type: "double", values: col });
   }
   writeParquet(storeFile(dir, pendingPartPath(name)), columns);
 };

@@ -53,7 +53,7 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
     const id = out.slice(first.length + 1);
     assert.match(id, /^\d+-[0-9a-f]{8}-[0-9a-z]+-[0-9a-f]{6}$/);
     const names = objects("runs/");
-    assert.deepEqual(names, ["eigenvalues.parquet", "report.html", "scores/part-00000-of-00003.parquet",
+    assert.deepEqual(names, ["eigenvalues.parquet", "map.parquet", "report.html", "scores/part-00000-of-00003.parquet",
       "scores/part-00001-of-00003.parquet", "scores/part-00002-of-00003.parquet", "summary.json",
       "top_samples.parquet"].map((f) => `runs/first/${id}/${f}`).concat(["runs/first/_SPEC_BEAM_RUN"]));
     const pointer = JSON.parse(Buffer.from(gcsReadAll(`${first}/_SPEC_BEAM_RUN`)).toString("utf8"));

@@ -44,8 +44,8 @@ describe("compare pipeline (direct runner)", function () {
 
   after(() => removeDir(dir));
 
-  it("publishes the output contract: summary.json, eigenvalues.parquet, scores parts, top_samples.parquet, report.html", () => {
-    for (const f of ["summary.json", "eigenvalues.parquet", "top_samples.parquet", "report.html"]) {
+  it("publishes the output contract: summary.json, eigenvalues.parquet, scores parts, top_samples.parquet, map.parquet, report.html", () => {
+    for (const f of ["summary.json", "eigenvalues.parquet", "top_samples.parquet", "map.parquet", "report.html"]) {
       assert.ok(fs.existsSync(path.join(out, f)), `${f} missing`);
     }
     const parts = fs.readdirSync(path.join(out, "scores")).sort();

@@ -56,7 +56,7 @@ describe("report.html", function () {
     assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
     for (const m of ["+1", "+2", "-1", "-2"]) assert.ok(html.includes(`Mode ${m} &mdash;`), m);
     assert.ok(html.includes("<b>a</b> 2 (67%)"));
-    assert.equal((html.match(/<rect /g) ?? []).length, 4, "one bar per eigenvalue");
+    assert.equal((html.match(/<rect class="bar" /g) ?? []).length, 4, "one bar per eigenvalue");
   });
 
   it("renders in headless Chromium with every image decoded", () => {

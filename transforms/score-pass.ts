@@ -36,13 +36,27 @@ const scorePass = (job: JobSpec, solution: beam.PCollection<Bytes>) => (input: R
   out
     .apply(beam.withName("top-lists", beam.parDo({
       process: function* (kv: KV<string, string>) {
-        if (!worker.isPartKey(kv.key)) yield kv;
+        if (!worker.isPartKey(kv.key) && kv.key !== worker.MAP_KEY) yield kv;
       },
     })))
     .apply(stringsCoder("top-lists-coder"))
     .apply(beam.withName("top-per-mode", internal.combinePerKey(worker.topCombine(job.top))))
     .apply(stringsCoder("top-coder"))
     .apply(beam.withName("write-top", beam.parDo({
+      process: function (kv: KV<string, string>) {
+        worker.guarded(job.tmpDir, () => worker.writeTop(job.tmpDir, kv.key, kv.value));
+      },
+    })));
+  out
+    .apply(beam.withName("map-points", beam.parDo({
+      process: function* (kv: KV<string, string>) {
+        if (kv.key === worker.MAP_KEY) yield kv;
+      },
+    })))
+    .apply(stringsCoder("map-points-coder"))
+    .apply(beam.withName("map-sample", internal.combinePerKey(worker.mapCombine())))
+    .apply(stringsCoder("map-sample-coder"))
+    .apply(beam.withName("write-map-sample", beam.parDo({
       process: function (kv: KV<string, string>) {
         worker.guarded(job.tmpDir, () => worker.writeTop(job.tmpDir, kv.key, kv.value));
       },

@@ -4,6 +4,7 @@
 export { GramWorker } from "./gram-stage";
 export { solveTiles } from "./solve-stage";
 export { ScoreWorker, topCombine } from "./score-stage";
+export { MAP_KEY, mapCombine } from "./map-sample";
 export { writeTop } from "../run-dir/files";
 export { sumBytes } from "./bytes";
 export { checkIdBucket } from "./ids";

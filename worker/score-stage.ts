@@ -12,11 +12,12 @@ import { readIdsFile } from "../io/source";
 import { faultPoint } from "../io/fault";
 import { JobSpec } from "./job";
 import { assembleV } from "./solve-stage";
-import { Candidate, MetaValue, modeNames, PART_KEY_PREFIX, PartRecord } from "../run-dir/layout";
+import { Candidate, MAP_COLUMNS, MapPoint, MetaValue, modeNames, PART_KEY_PREFIX, PartRecord } from "../run-dir/layout";
 import { pendingPartName } from "../run-dir/files";
 import { writeScorePart } from "../run-dir/score-part";
 import { ShardLookahead } from "./lookahead";
 import { stageProgress, StageProgress } from "./progress";
+import { keepSmallest, MAP_KEY, MAP_SAMPLE, mapThreshold, rowHash } from "./map-sample";
 import type { KeyedBytes } from "./gram-stage";
 
 /** What the part file and the candidates need of a set of scored rows. */
@@ -78,6 +79,11 @@ class ScoreWorker {
   private readonly V: Float64Array;
   /** score columns: the positive modes then the negative ones */
   private readonly k: number;
+  /** columns of V and of every scores array: the k modes, then the map's coordinates (run-dir/layout.ts) */
+  private readonly stride: number;
+  private readonly mapOffsets: Float64Array;
+  private readonly mapCut: number;
+  private mapPoints: MapPoint[] = [];
   private readonly modes: string[];
   private readonly phi: Float32Array | Float64Array;
   private top: Candidate[][];
@@ -100,6 +106,9 @@ class ScoreWorker {
     if (s.M !== this.pair.M) throw new Error(`score: solution has M = ${s.M}, features have ${this.pair.M}`);
     this.V = s.V;
     this.k = s.kp + s.kn;
+    this.stride = this.k + s.mapColumns;
+    this.mapOffsets = s.mapOffsets;
+    this.mapCut = mapThreshold(job.n);
     this.modes = modeNames(s.kp, s.kn);
     // float64 whatever compute.precision (which is the SYRK input precision): the scores GEMM is float64, and a
     // float32 block would be widened into a fresh array for every block.
@@ -116,7 +125,7 @@ class ScoreWorker {
     const t0 = Date.now();
     // Piece by piece (see shardPieces): only the piece's vectors are held; ids, metadata and scores are small.
     const pieces = shardPieces(shard, PIECE_ROWS);
-    const K = this.k;
+    const K = this.stride;
     const scores = new Float64Array(shard.rows * K);
     const ids: string[] = [];
     const metadata: Record<string, MetaValue[]> = {};
@@ -159,10 +168,10 @@ class ScoreWorker {
     this.writeScored(set, this.scoresOf(set), null);
   }
 
-  /** rows x 2k scores (row-major) of the rows: features block by block, then one GEMM per block. */
+  /** rows x stride scores and map coordinates (row-major): features block by block, then one GEMM per block. */
   private scoresOf(rows: RowSet): Float64Array {
     const t0 = Number(process.hrtime.bigint()) / 1e9;
-    const K = this.k;
+    const K = this.stride;
     const M = this.pair.M;
     const scores = new Float64Array(rows.rows * K);
     const B = this.job.blockRows;
@@ -181,16 +190,38 @@ class ScoreWorker {
    * and the rows' candidates for each mode's top N. Returns the file's name.
    */
   private writeScored(rows: ScoredRows, scores: Float64Array, shard: number | null): string {
-    const K = this.k;
+    const K = this.stride;
     const name = pendingPartName(this.bundleTag, this.partSeq++);
     const tw = Number(process.hrtime.bigint()) / 1e9;
-    writeScorePart(this.job.tmpDir, name, rows, this.job.xOpts.metadataColumns, this.modes, scores);
+    const mapCols = { names: MAP_COLUMNS.slice(0, this.stride - this.k), offsets: this.mapOffsets };
+    writeScorePart(this.job.tmpDir, name, rows, this.job.xOpts.metadataColumns, this.modes, scores, K, mapCols);
     faultPoint("score");
     const t1 = Number(process.hrtime.bigint()) / 1e9;
     this.parts.push({ file: name, shard: shard, rows: rows.rows, score_seconds: this.scoreSeconds, write_seconds: t1 - tw });
     this.scoreSeconds = 0;
-    for (let j = 0; j < K; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
+    for (let j = 0; j < this.k; j++) this.top[j] = keepTop(this.top[j].concat(this.candidates(rows, scores, K, j)), this.job.top);
+    if (this.stride > this.k) this.sampleForMap(rows, scores);
     return name;
+  }
+
+  /** The rows that fall in the map's sample (worker/map-sample.ts), with their coordinates and scores. */
+  private sampleForMap(rows: ScoredRows, scores: Float64Array): void {
+    const K = this.stride;
+    const k = this.k;
+    const lab = this.job.labelColumn;
+    for (let i = 0; i < rows.rows; i++) {
+      const row = rows.rowIndex(i);
+      const h = rowHash(this.job.model.seed, row);
+      if (h >= this.mapCut) continue;
+      const c: number[] = [];
+      for (let j = k; j < K; j++) c.push(scores[i * K + j] - this.mapOffsets[j - k]);
+      const s: number[] = [];
+      for (let j = 0; j < k; j++) s.push(scores[i * K + j]);
+      const p: MapPoint = { id: rows.ids[i], row: row, h: h, c: c, s: s };
+      if (lab !== undefined) p.l = rows.metadata[lab]?.[i] ?? null;
+      this.mapPoints.push(p);
+    }
+    if (this.mapPoints.length > 2 * MAP_SAMPLE) this.mapPoints = keepSmallest(this.mapPoints);
   }
 
   /** The rows' best N for mode column j (a method, not a loop body: see the lint rule on loop closures). */
@@ -212,6 +243,7 @@ class ScoreWorker {
     this.lookahead.flush();
     this.flushPaired();
     const tops = this.modes.map((m, j) => ({ key: m, value: JSON.stringify(this.top[j]) }));
+    if (this.stride > this.k) tops.push({ key: MAP_KEY, value: JSON.stringify(keepSmallest(this.mapPoints)) });
     return tops.concat(this.parts.map((p) => ({ key: `${PART_KEY_PREFIX}${p.file}`, value: JSON.stringify(p) })));
   }
 }

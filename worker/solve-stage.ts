@@ -1,15 +1,16 @@
 // The solve step, on one worker: assemble the summed tiles into C, solve the M x M eigenproblem, write
 // solution.json (eigenvalues, SPEC-diff, diagnostics) into the run's temporary directory, and hand the selected
 // eigenvectors on in chunks small enough for any runner's side-input channel.
-import { modeNames, SolutionJson } from "../run-dir/layout";
+import { MAP_COLUMNS, modeNames, SolutionJson } from "../run-dir/layout";
 import { writeSolution } from "../run-dir/files";
 import { faultPoint } from "../io/fault";
 import { selectModes } from "../method/mode-signs";
-import { getBackend, backendInfo, setThreads } from "../linalg/index";
+import { getBackend, backendInfo, setThreads, LinalgBackend } from "../linalg/index";
 import { GramAccumulator, GramTile, covarianceInPlace } from "../method/gram";
 import { featureDims } from "../method/model";
 import { lanczosChosen, solveSpec } from "../method/solver";
 import { rffHalves } from "../method/rff-halves";
+import { pcaAxes, PcaAxes } from "../method/kernel-pca";
 import { specDiff } from "../method/specdiff";
 import { specDiagnostics } from "../method/diagnostics";
 import { JobSpec, META, META_KEY } from "./job";
@@ -69,6 +70,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     for (let c = 0; c < kn; c++) V[i * K + kp + c] = sol.negative.vectors[i * k + sel.negative[c]];
   }
   const names = modeNames(kp, kn);
+  const map = mapAxes(backend, C, M, dims.DX, dims.DY, colSum, n);
   const solution: SolutionJson = {
     n: n, M: M, DX: dims.DX, DY: dims.DY, k: k, kp: kp, kn: kn, eigenvalue_tolerance: sel.tolerance, modes: names,
     eigenvalues: posValues.concat(negValues),
@@ -89,6 +91,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     gram: { shards: meta[META.shards], blocks: meta[META.blocks], read_seconds: meta[META.readSeconds],
       feature_seconds: meta[META.featureSeconds], syrk_seconds: meta[META.syrkSeconds] },
     col_sum_check: colSum.reduce((s, v) => s + v, 0),
+    map_axes: map ? { x_variance: Array.from(map.x.values), y_variance: Array.from(map.y.values) } : null,
     solve_seconds: Number(process.hrtime.bigint()) / 1e9 - t0,
   };
   writeSolution(job.tmpDir, solution);
@@ -97,12 +100,41 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     process.stderr.write(`[solve] M=${M} n=${n}: top eigenvalues ${solution.positive.slice(0, 3).map((v) => v.toFixed(4)).join(", ")}` +
       ` | bottom ${solution.negative.slice(0, 3).map((v) => v.toFixed(4)).join(", ")} (${solution.solve_seconds.toFixed(2)} s)\n`);
   }
+  const Vall = map ? withMapColumns(V, M, K, dims.DX, map) : V;
   const out: KeyedBytes[] = [];
   const perChunk = CHUNK_BYTES / 8;
-  for (let c = 0, off = 0; off < V.length; c++, off += perChunk) {
-    out.push({ key: `v:${c}`, value: f64ToBytes(V.slice(off, Math.min(V.length, off + perChunk))) });
+  for (let c = 0, off = 0; off < Vall.length; c++, off += perChunk) {
+    out.push({ key: `v:${c}`, value: f64ToBytes(Vall.slice(off, Math.min(Vall.length, off + perChunk))) });
   }
-  out.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M)) });
+  out.push({ key: "k", value: f64ToBytes(Float64Array.of(kp, kn, M, map ? MAP_COLUMNS.length : 0)) });
+  if (map) out.push({ key: "map", value: f64ToBytes(Float64Array.from([...map.x.offsets, ...map.y.offsets])) });
+  return out;
+};
+
+/**
+ * The report map's axes (method/kernel-pca.ts): two per side, or undefined when a side has fewer than 4 features.
+ * Their columns ride along with V, so the score pass's GEMM gives every row's map coordinates.
+ */
+const mapAxes = (backend: LinalgBackend, C: Float64Array, M: number, DX: number, DY: number, colSum: Float64Array,
+                 n: number): { x: PcaAxes; y: PcaAxes } | undefined => {
+  if (DX < 4 || DY < 4) return undefined;
+  return { x: pcaAxes(backend, C, M, 0, DX, colSum, n, 2), y: pcaAxes(backend, C, M, DX, DY, colSum, n, 2) };
+};
+
+/** V (M x K) with four more columns: [e_x1, e_x2] on X's rows, [e_y1, e_y2] on Y's rows, zero elsewhere. */
+const withMapColumns = (V: Float64Array, M: number, K: number, DX: number, map: { x: PcaAxes; y: PcaAxes }): Float64Array => {
+  const W = K + MAP_COLUMNS.length;
+  const out = new Float64Array(M * W);
+  for (let i = 0; i < M; i++) {
+    for (let c = 0; c < K; c++) out[i * W + c] = V[i * K + c];
+    if (i < DX) {
+      out[i * W + K] = map.x.vectors[i * 2];
+      out[i * W + K + 1] = map.x.vectors[i * 2 + 1];
+    } else {
+      out[i * W + K + 2] = map.y.vectors[(i - DX) * 2];
+      out[i * W + K + 3] = map.y.vectors[(i - DX) * 2 + 1];
+    }
+  }
   return out;
 };
 
@@ -115,32 +147,42 @@ const solveDescription = (job: JobSpec, M: number): string => {
     : `one tridiagonal reduction of the ${M} x ${M} Theta (all eigenvalues, ${2 * k} eigenvectors)`;
 };
 
-/** Reassembles V (M x (kp + kn)) from the side-input chunks. */
-const assembleV = (chunks: Iterable<KeyedBytes>): { V: Float64Array; kp: number; kn: number; M: number } => {
+/**
+ * Reassembles V (M x (kp + kn + mapColumns)) from the side-input chunks, with the map columns' offsets (mu . e,
+ * subtracted from the products to centre the coordinates).
+ */
+const assembleV = (chunks: Iterable<KeyedBytes>): { V: Float64Array; kp: number; kn: number; M: number;
+  mapColumns: number; mapOffsets: Float64Array } => {
   const parts: { idx: number; data: Float64Array }[] = [];
   let kp = -1;
   let kn = -1;
   let M = -1;
+  let mapColumns = 0;
+  let mapOffsets: Float64Array = new Float64Array(0);
   for (const c of chunks) {
     if (c.key === "k") {
       const h = bytesToF64(c.value);
       kp = h[0];
       kn = h[1];
       M = h[2];
+      mapColumns = h[3] ?? 0;
+    } else if (c.key === "map") {
+      mapOffsets = bytesToF64(c.value);
     } else {
       parts.push({ idx: Number(c.key.slice(2)), data: bytesToF64(c.value) });
     }
   }
   if (kp < 0) throw new Error("score: the solution side input has no header");
+  if (mapOffsets.length !== mapColumns) throw new Error(`score: ${mapColumns} map columns but ${mapOffsets.length} offsets`);
   parts.sort((a, b) => a.idx - b.idx);
-  const V = new Float64Array(M * (kp + kn));
+  const V = new Float64Array(M * (kp + kn + mapColumns));
   let off = 0;
   for (const p of parts) {
     V.set(p.data, off);
     off += p.data.length;
   }
   if (off !== V.length) throw new Error(`score: the solution side input holds ${off} values, expected ${V.length}`);
-  return { V: V, kp: kp, kn: kn, M: M };
+  return { V: V, kp: kp, kn: kn, M: M, mapColumns: mapColumns, mapOffsets: mapOffsets };
 };
 
 export { solveTiles, assembleV };
