@@ -26,7 +26,7 @@ const demoInput = (dir: string): string => {
   return file;
 };
 
-const runDemo = async (out: string, runner = "direct"): Promise<{ outDir: string; report: string }> => {
+const runDemo = async (out: string, runner = "direct", opts: { progress?: boolean } = {}): Promise<{ outDir: string; report: string }> => {
   const outDir = path.resolve(out);
   const input = demoInput(path.join(path.dirname(outDir), `${path.basename(outDir)}-input`));
   const cfg = resolveConfig({
@@ -41,7 +41,7 @@ const runDemo = async (out: string, runner = "direct"): Promise<{ outDir: string
       "out": outDir, "overwrite": true, "runner.type": runner,
     },
   });
-  const res = await runCompare(cfg);
+  const res = await runCompare(cfg, { progress: opts.progress });
   return { outDir: res.outDir, report: path.join(res.outDir, "report.html") };
 };
 

@@ -165,6 +165,8 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     modes_digest: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
     // mean pairwise exact-kernel similarity of each mode's top samples under X and Y, and of random samples
     tightness: tightness ?? null,
+    // the map axes' variances (kernel-PCA eigenvalues of the centred C_XX and C_YY), null without a map
+    map_axes: sol.map_axes ?? null,
     diagnostics: sol.diagnostics,
     counters: { rows: sol.n, shards: sol.gram.shards, blocks: sol.gram.blocks, score_parts: partFiles.length },
     timings: {

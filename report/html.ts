@@ -68,11 +68,11 @@ const fmt = (v: number, digits = 4): string =>
 /** The id of a mode's section: "mode-p1" for +1, "mode-n1" for -1 (no "+" in fragments). */
 const anchor = (mode: string): string => `mode-${mode[0] === "+" ? "p" : "n"}${mode.slice(1)}`;
 
-/** Round tick values covering [-max, max]. */
+/** Round tick values covering [-max, max], two or three on each side of zero. */
 const ticks = (max: number): number[] => {
-  const raw = max / 2;
+  const raw = max / 3;
   const p = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw) as number;
+  const step = [1, 2, 2.5, 5, 10].map((k) => k * p).find((s) => s >= raw) as number;
   const out: number[] = [];
   for (let v = -Math.floor(max / step) * step; v <= max + 1e-15; v += step) out.push(Math.abs(v) < step / 1e6 ? 0 : v);
   return out;

@@ -152,6 +152,28 @@ describe("compare pipeline (direct runner)", function () {
     assert.ok(s.timings.pipeline_seconds > 0);
   });
 
+  it("every row's map coordinates: centred kernel-PCA coordinates (mean 0, variance = the axis' eigenvalue); map.parquet", async () => {
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    const scores = `read_parquet('${path.join(out, "scores", "*.parquet")}')`;
+    const stats = await queryRows(db, `SELECT avg(map_x1), var_pop(map_x1), avg(map_x2), var_pop(map_x2), ` +
+      `avg(map_y1), var_pop(map_y1), avg(map_y2), var_pop(map_y2), count(*) FROM ${scores}`);
+    const want = [s.map_axes.x_variance[0], s.map_axes.x_variance[1], s.map_axes.y_variance[0], s.map_axes.y_variance[1]];
+    assert.equal(Number(stats[0][8]), 3 * PER);
+    for (let j = 0; j < 4; j++) {
+      const mean = Number(stats[0][2 * j]);
+      const v = Number(stats[0][2 * j + 1]);
+      assert.ok(Math.abs(mean) < 1e-6 * Math.sqrt(want[j]), `axis ${j}: mean ${mean}`);
+      assert.ok(Math.abs(v - want[j]) < 1e-6 * want[j], `axis ${j}: variance ${v} vs ${want[j]}`);
+    }
+    // fewer rows than the sample size: map.parquet holds every row, with the scores parts' coordinates
+    const joined = await queryRows(db, `SELECT count(*), max(abs(m.x_pc1 - p.map_x1) + abs(m.y_pc2 - p.map_y2)), ` +
+      `count(m.mode) FROM read_parquet('${path.join(out, "map.parquet")}') m JOIN ${scores} p USING (id)`);
+    assert.equal(Number(joined[0][0]), 3 * PER);
+    assert.equal(Number(joined[0][1]), 0);
+    assert.ok(Number(joined[0][2]) > 0, "no row has a strongest mode");
+    assert.deepEqual(s.outputs.map_columns, ["map_x1", "map_x2", "map_y1", "map_y2"]);
+  });
+
   it("eigenvalues.parquet and top_samples.parquet have flat, typed columns readable by DuckDB", async () => {
     const ev = await queryRows(db, `SELECT mode, side, rank, eigenvalue FROM read_parquet('${path.join(out, "eigenvalues.parquet")}')`);
     assert.deepEqual(ev.map((r) => r[0]), ["+1", "+2", "+3", "-1", "-2", "-3"]);

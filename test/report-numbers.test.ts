@@ -12,6 +12,8 @@ import { meanPairwiseKernel } from "../method/tightness";
 import { modeDigests } from "../report/mode-digest";
 import { adviceFor, AdviceInput } from "../report/advice";
 import { readRowsAt } from "../io/rows-at";
+import { keepSmallest, MAP_SAMPLE, mapCombine, mapThreshold, rowHash } from "../worker/map-sample";
+import type { MapPoint } from "../run-dir/layout";
 import { inspectSource, readRows } from "../io/source";
 import { writeNpy } from "../io/npy-write";
 import { clustered, makeMaps, buildPhi } from "./method-fixtures";
@@ -154,5 +156,34 @@ describe("report numbers", function () {
       assert.deepEqual(Array.from(byIndex[1]), Array.from(Float32Array.from(t.x[3])));
       assert.throws(() => readRowsAt(files, { column: "x", metadataColumns: [] }, [180]), /beyond the 180 rows/);
     });
+  });
+});
+
+describe("the map's sample", () => {
+  it("is the same rows however the rows are split into bundles, MAP_SAMPLE of them, spread over all rows", () => {
+    const n = 20000;
+    const sample = (bundle: number): number[] => {
+      const cut = mapThreshold(n);
+      const lists: MapPoint[][] = [];
+      for (let s = 0; s < n; s += bundle) {
+        const pts: MapPoint[] = [];
+        for (let r = s; r < Math.min(n, s + bundle); r++) {
+          const h = rowHash(7, r);
+          if (h < cut) pts.push({ id: `r${r}`, row: r, h: h, c: [], s: [] });
+        }
+        lists.push(keepSmallest(pts));
+      }
+      const fn = mapCombine();
+      let acc = fn.createAccumulator();
+      for (const l of lists) acc = fn.addInput(acc, JSON.stringify(l));
+      return (JSON.parse(fn.extractOutput(acc)) as MapPoint[]).map((p) => p.row).sort((a, b) => a - b);
+    };
+    const a = sample(20000);
+    const b = sample(777);
+    assert.equal(a.length, MAP_SAMPLE);
+    assert.deepEqual(a, b);
+    // uniform: the mean row index within a few standard errors of n / 2 (sd of the mean ~ n / sqrt(12 x 3000) = 105)
+    const mean = a.reduce((t, r) => t + r, 0) / a.length;
+    assert.ok(Math.abs(mean - n / 2) < 600, `mean row ${mean}`);
   });
 });
