@@ -98,15 +98,22 @@ const resolveConfig = (opts: { file?: string; sets?: string[]; flags?: Json }): 
   for (const c of [cfg.report.label_column, cfg.report.image_column]) {
     if (c !== undefined && !cfg.metadata_columns.includes(c)) cfg.metadata_columns.push(c);
   }
+  if (cfg.skip_unchanged && cfg.history === undefined) {
+    throw new ConfigError("config: skip_unchanged: needs history (--history PATH): the last run is looked up there");
+  }
   if (!cfg.y?.path && !cfg.y?.column) {
     throw new ConfigError("config: y: give y.path (a second source) or y.column (a second column of x's table)");
   }
   return cfg;
 };
 
+/** Keys that say what happens around a run, not what it computes: left out of the config hash. */
+const HASH_EXCLUDED = ["overwrite", "history", "skip_unchanged", "out"];
+
 /**
- * A stable hash of the resolved config (FNV-1a 64 over canonical JSON), recorded in summary.json. `overwrite` is
- * left out: it says what may happen to the previous result, not what is computed.
+ * A stable hash of the resolved config (FNV-1a 64 over canonical JSON), recorded in summary.json and the history.
+ * HASH_EXCLUDED is left out (e.g. `overwrite` says what may happen to the previous result, not what is computed;
+ * `out` where it goes), so every scheduled run of one config, into a templated `out`, has the same hash.
  */
 const configHash = (cfg: unknown): string => {
   const canon = (v: unknown): unknown =>
@@ -114,7 +121,7 @@ const configHash = (cfg: unknown): string => {
       ? Object.fromEntries(Object.keys(v as Json).sort().map((k) => [k, canon((v as Json)[k])]))
       : v;
   const top = cfg && typeof cfg === "object" && !Array.isArray(cfg)
-    ? Object.fromEntries(Object.entries(cfg as Json).filter((e) => e[0] !== "overwrite")) : cfg;
+    ? Object.fromEntries(Object.entries(cfg as Json).filter((e) => !HASH_EXCLUDED.includes(e[0]))) : cfg;
   const text = JSON.stringify(canon(top));
   let h = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;

@@ -109,6 +109,10 @@ const configSchema = z.strictObject({
   out: z.string().min(1, "out must not be empty"),
   /** replace the spec-beam run already at `out` (anything else there is always refused) */
   overwrite: z.boolean().default(false),
+  /** a Parquet file (local or gs://) that gets one row per published run (pipelines/history.ts) */
+  history: z.string().min(1).optional(),
+  /** with `history`: do nothing when the inputs' fingerprints equal the last recorded run of this config */
+  skip_unchanged: z.boolean().default(false),
   name: z.string().default("spec-beam run"),
   report: z.strictObject({
     /** metadata column holding image URIs or data: URIs drawn in report.html */

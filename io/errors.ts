@@ -25,3 +25,13 @@ class OutError extends Error {
 }
 
 export { OutError };
+
+/** A history file (`--history`) that cannot be read or written as one; the message names the path. */
+class HistoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HistoryError";
+  }
+}
+
+export { HistoryError };

@@ -7,6 +7,23 @@ import { packageVersion } from "./versions";
 import { runCompare } from "./compare";
 import { runDemo } from "./demo";
 import { runAlign } from "./align";
+import { runHistoryReport } from "./history";
+
+/** `history PATH --out DIR [--overwrite]` */
+const historyArgs = (rest: string[]): { source: string; out: string; overwrite: boolean } => {
+  let source: string | undefined;
+  let out: string | undefined;
+  let overwrite = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "--out" && i + 1 < rest.length) out = rest[++i];
+    else if (a === "--overwrite") overwrite = true;
+    else if (!a.startsWith("--") && source === undefined) source = a;
+    else throw new UsageError(`history: unexpected argument '${a}' (history PATH --out DIR [--overwrite]; history --help)`);
+  }
+  if (source === undefined || out === undefined) throw new UsageError("history: needs PATH and --out DIR (history --help)");
+  return { source: source, out: out, overwrite: overwrite };
+};
 
 const isHelp = (a: string | undefined): boolean => a === "-h" || a === "--help" || a === "help";
 
@@ -22,8 +39,8 @@ const main = async (argv: string[]): Promise<number> => {
       `node ${process.version})\n`);
     return 0;
   }
-  if (cmd !== "compare" && cmd !== "align" && cmd !== "demo") {
-    throw new UsageError(`unknown command '${cmd}' (compare | align | demo; spec-beam --help)`);
+  if (cmd !== "compare" && cmd !== "align" && cmd !== "demo" && cmd !== "history") {
+    throw new UsageError(`unknown command '${cmd}' (compare | align | demo | history; spec-beam --help)`);
   }
   if (argv.slice(1).some(isHelp)) {
     process.stdout.write(helpFor(cmd));
@@ -46,6 +63,11 @@ const main = async (argv: string[]): Promise<number> => {
     }
     const res = await runDemo(out, runner);
     process.stdout.write(`${res.report}\n`);
+    return 0;
+  }
+  if (cmd === "history") {
+    const h = historyArgs(argv.slice(1));
+    process.stdout.write(`${await runHistoryReport(h.source, h.out, h.overwrite)}\n`);
     return 0;
   }
   const args = parseArgs(argv.slice(1), cmd);
@@ -84,7 +106,7 @@ const cli = (): void => {
         process.exit(2);
       }
       const known = err instanceof UsageError || err instanceof ConfigError || err.name === "InputError" ||
-        err.name === "PlanError" || err.name === "OutError";
+        err.name === "PlanError" || err.name === "OutError" || err.name === "HistoryError";
       // an engine failure's message names its root cause already; a stack of our driver would only hide it
       const engine = err.name === "RunnerError";
       process.stderr.write(`spec-beam: error: ${known || engine ? err.message : (err.stack ?? String(err))}\n`);

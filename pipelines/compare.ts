@@ -17,34 +17,65 @@ import { recordedFailure } from "../run-dir/files";
 import type { JobSpec } from "../worker/job";
 import { compareGraph } from "../transforms/compare";
 import { checkRunnerConfig, makeRunner } from "../beam-runtime/runners";
-import { ConfigError } from "../configs/load";
+import { ConfigError, configHash } from "../configs/load";
+import { expandOut, isTemplate } from "./out-template";
+import { inputsFingerprint } from "../io/fingerprint";
+import { appendHistory } from "../io/history";
+import { historyRow, unchangedSince } from "./history";
 
 interface CompareResult {
   outDir: string;
   summary: Record<string, unknown>;
   /** runner.dry_run: the job request was printed and nothing was published */
   dryRun?: boolean;
+  /** skip_unchanged: the inputs had not changed since the last recorded run; nothing ran */
+  skipped?: boolean;
 }
 
-const runCompare = async (cfg: SpecConfig, opts: { progress?: boolean } = {}): Promise<CompareResult> => {
+const runCompare = async (given: SpecConfig, opts: { progress?: boolean } = {}): Promise<CompareResult> => {
+  const started = Date.now();
   const progress = opts.progress ?? true;
   const log = (s: string) => {
     if (progress) process.stderr.write(`${s}\n`);
   };
+  // a scheduled run's --out template is filled in first; the config hash leaves `out` out, so it is the same
+  const cfg: SpecConfig = isTemplate(given.out)
+    ? { ...given, out: expandOut(given.out, { now: new Date(), configHash: configHash(given), name: given.name }) }
+    : given;
   // the runner options, then --out, are checked (and --out locked) before any work: a mistake costs nothing
   try {
     checkRunnerConfig(cfg);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  const fingerprint = cfg.history !== undefined ? inputsFingerprint(runSources(cfg), runFiles(cfg)) : undefined;
+  if (fingerprint && cfg.skip_unchanged) {
+    const last = unchangedSince(cfg, fingerprint);
+    if (last) {
+      log(`[skip] inputs unchanged since the run of ${String(last.when)} (${String(last.out)}): nothing to do`);
+      return { outDir: String(last.out), summary: { skipped: true, last: last }, skipped: true };
+    }
+  }
   const session = openRunSession({ out: cfg.out, inputs: runInputs(cfg), overwrite: cfg.overwrite,
     command: "compare", log: log });
+  let res: CompareResult;
   try {
-    return await withSignalCleanup(session, () => computeAndPublish(cfg, session, log, progress));
+    res = await withSignalCleanup(session, () => computeAndPublish(cfg, session, log, progress));
   } finally {
     session.abort();
   }
+  if (fingerprint && !res.dryRun) {
+    appendHistory(cfg.history as string, historyRow(cfg, res.summary, res.outDir, fingerprint, (Date.now() - started) / 1000));
+    log(`[history] ${cfg.history}: run recorded`);
+  }
+  return res;
 };
+
+/** The input datasets (files, directories, globs, gs:// prefixes) and the plain files the run reads. */
+const runSources = (cfg: SpecConfig): string[] =>
+  [cfg.x.path, cfg.y?.path].filter((p): p is string => typeof p === "string");
+const runFiles = (cfg: SpecConfig): string[] =>
+  [cfg.x.ids_file, cfg.y?.ids_file].filter((p): p is string => typeof p === "string");
 
 /** Every path the run reads: --out may be none of them, nor contain or sit inside one. */
 const runInputs = (cfg: SpecConfig): string[] =>

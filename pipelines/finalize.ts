@@ -162,6 +162,8 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     spectrum: { values: sol.spectrum, complete: sol.spectrum_complete },
     null_modes: sol.null_modes,
     spec_diff: sol.spec_diff,
+    // one similarity number for the pair (1 = the same geometry), from the same Gram matrix: method/cka.ts
+    cka: sol.cka ?? null,
     modes_digest: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
     // mean pairwise exact-kernel similarity of each mode's top samples under X and Y, and of random samples
     tightness: tightness ?? null,
@@ -264,6 +266,7 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
     positive: sol.positive,
     negative: sol.negative,
     specDiff: sol.spec_diff,
+    cka: sol.cka,
     diagnostics: [
       ["top eigenvalues of C_XX", sol.diagnostics.top_eigenvalues_cxx.map((v) => v.toFixed(4)).join(", ")],
       ["top eigenvalues of C_YY", sol.diagnostics.top_eigenvalues_cyy.map((v) => v.toFixed(4)).join(", ")],

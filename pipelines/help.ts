@@ -11,6 +11,7 @@ commands:
   compare   SPEC of two embeddings of the same samples: the groups one clusters and the other does not
   align     learn a linear map W so that Y W matches X under SPEC-diff
   demo      the compare job on MNIST (raw pixels vs Fourier magnitude), no setup
+  history   the trend report of a --history file (SPEC-diff and CKA of each pair over time)
 
   spec-beam <command> --help   that command's flags
   spec-beam --version
@@ -34,6 +35,7 @@ examples:
   # the same from a config file, on a Flink cluster, with a larger feature count
   spec-beam compare --config configs/examples/imagenet-dinov2-vs-clip.yaml --set kernel.rff=3000 --runner flink \\
     --flink-master localhost:8081
+  (scheduled: --out 'runs/{name}/{date}-{time}' --history runs/history.parquet --skip-unchanged)
 `;
 
 const ALIGN = `usage:
@@ -66,7 +68,24 @@ examples:
   spec-beam demo --out /tmp/demo --runner flink
 `;
 
+const HISTORY = `usage:
+  spec-beam history PATH --out DIR [--overwrite]
+
+Reads the history file a scheduled compare appends to (--history PATH: one row per published run, local or
+gs://) and writes DIR/index.html (SPEC-diff and kernel CKA of each pair over time, every run linked to its report)
+and DIR/runs.json, with the same publishing guarantees as a run.
+
+flags:
+  --out DIR                    output directory
+  --overwrite                  replace the history report already at --out
+
+examples:
+  spec-beam history runs/history.parquet --out runs/trend
+  spec-beam history gs://bucket/spec/history.parquet --out gs://bucket/spec/trend --overwrite
+`;
+
 const helpFor = (command: string | undefined): string => {
+  if (command === "history") return HISTORY;
   if (command === "compare") return COMPARE;
   if (command === "align") return ALIGN;
   if (command === "demo") return DEMO;

@@ -48,6 +48,8 @@ interface ReportInput {
   /** how many top samples and random samples the tightness used */
   tightnessCounts?: { top: number; random: number };
   advice: Advice[];
+  /** kernel CKA of the pair (absent for the exact method) */
+  cka?: number;
   facts: [string, string][];
   positive: number[];
   negative: number[];
@@ -354,6 +356,7 @@ ${spectrumSvg(input.positive, input.negative)}
 <tr><th>SPEC-diff, two-sided (max |&lambda;|)</th><td>${fmt(input.specDiff.two_sided, 6)}</td></tr>
 <tr><th>SPEC-diff, X&minus;Y (&lambda;<sub>max</sub>)</th><td>${fmt(input.specDiff.x_minus_y, 6)}</td></tr>
 <tr><th>SPEC-diff, Y&minus;X (&minus;&lambda;<sub>min</sub>)</th><td>${fmt(input.specDiff.y_minus_x, 6)}</td></tr>
+${input.cka === undefined ? "" : `<tr><th>kernel CKA (1 = the same geometry, 0 = unrelated)</th><td>${fmt(input.cka, 4)}</td></tr>`}
 </table>
 <h2 id="diagnostics">Diagnostics</h2>
 ${adviceList(input.advice)}

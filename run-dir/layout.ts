@@ -60,6 +60,8 @@ interface SolutionJson {
   gram: { shards: number; blocks: number; read_seconds: number; feature_seconds: number; syrk_seconds: number };
   col_sum_check: number;
   solve_seconds: number;
+  /** kernel CKA of the two embeddings from the same C (method/cka.ts); absent for the exact method */
+  cka?: number;
   /** the variance along each map axis (method/kernel-pca.ts); null when there is no map */
   map_axes?: { x_variance: number[]; y_variance: number[] } | null;
 }

@@ -58,7 +58,7 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
       "top_samples.parquet"].map((f) => `runs/first/${id}/${f}`).concat(["runs/first/_SPEC_BEAM_RUN"]));
     const pointer = JSON.parse(Buffer.from(gcsReadAll(`${first}/_SPEC_BEAM_RUN`)).toString("utf8"));
     assert.equal(pointer.root, out);
-    assert.equal(pointer.files.length, 7);
+    assert.equal(pointer.files.length, 8);
     const local = path.join(dir, "local-run");
     const l = await runQuiet(flags({ out: local }));
     if (l.error) throw l.error;

@@ -9,6 +9,7 @@ import { pcaAxes } from "../method/kernel-pca";
 import { rffHalves } from "../method/rff-halves";
 import { solveSpec } from "../method/solver";
 import { meanPairwiseKernel } from "../method/tightness";
+import { kernelCka } from "../method/cka";
 import { modeDigests } from "../report/mode-digest";
 import { adviceFor, AdviceInput } from "../report/advice";
 import { readRowsAt } from "../io/rows-at";
@@ -95,6 +96,45 @@ describe("report numbers", function () {
     assert.deepEqual(h.positiveError, h.positive[0].map((v, j) => Math.abs(v - h.positive[1][j]) / 2));
     assert.equal(rffHalves(backend, { C: p.C, colSum: p.colSum, n: p.n, DX: p.DX, DY: p.DY, mX: null, mY: null, eta: 1,
       k: 3, inputPrecision: "float64" }), undefined);
+  });
+
+  it("kernel CKA from C equals the n x n CKA of the features' kernels; 1 for a view against itself", () => {
+    const p = problem();
+    const n = p.n;
+    const centred = (off: number, d: number): Float64Array => {
+      const K = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let v = 0;
+          for (let t = 0; t < d; t++) v += p.phi[i * p.M + off + t] * p.phi[j * p.M + off + t];
+          K[i * n + j] = v;
+        }
+      }
+      const rowMean = new Float64Array(n);
+      let all = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) rowMean[i] += K[i * n + j] / n;
+        all += rowMean[i] / n;
+      }
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) K[i * n + j] += all - rowMean[i] - rowMean[j];
+      return K;
+    };
+    const kx = centred(0, p.DX);
+    const ky = centred(p.DX, p.DY);
+    const tr = (a: Float64Array, b: Float64Array): number => a.reduce((t, v, i) => t + v * b[i], 0);
+    const want = tr(kx, ky) / Math.sqrt(tr(kx, kx) * tr(ky, ky));
+    const got = kernelCka(p.C, p.colSum, n, p.DX, p.DY);
+    assert.ok(Math.abs(got - want) < 1e-12, `${got} vs ${want}`);
+    // two unrelated cluster structures (4 groups vs 3): low but not zero
+    assert.ok(got > 0.01 && got < 0.5, `${got}`);
+    // X against itself: C = [[C_XX, C_XX], [C_XX, C_XX]]
+    const d = p.DX;
+    const self = new Float64Array(4 * d * d);
+    for (let i = 0; i < 2 * d; i++) {
+      for (let j = 0; j < 2 * d; j++) self[i * 2 * d + j] = p.C[(i % d) * p.M + (j % d)];
+    }
+    const cs = Float64Array.from({ length: 2 * d }, (_, i) => p.colSum[i % d]);
+    assert.ok(Math.abs(kernelCka(self, cs, n, d, d) - 1) < 1e-12);
   });
 
   it("tightness: identical rows give 1, orthogonal rows under cosine 0, Gaussian pairs exp(-d^2 / 2 sigma^2)", () => {

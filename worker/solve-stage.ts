@@ -11,6 +11,7 @@ import { featureDims } from "../method/model";
 import { lanczosChosen, solveSpec } from "../method/solver";
 import { rffHalves } from "../method/rff-halves";
 import { pcaAxes, PcaAxes } from "../method/kernel-pca";
+import { kernelCka } from "../method/cka";
 import { specDiff } from "../method/specdiff";
 import { specDiagnostics } from "../method/diagnostics";
 import { JobSpec, META, META_KEY } from "./job";
@@ -71,6 +72,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
   }
   const names = modeNames(kp, kn);
   const map = mapAxes(backend, C, M, dims.DX, dims.DY, colSum, n);
+  const cka = kernelCka(C, colSum, n, dims.DX, dims.DY);
   const solution: SolutionJson = {
     n: n, M: M, DX: dims.DX, DY: dims.DY, k: k, kp: kp, kn: kn, eigenvalue_tolerance: sel.tolerance, modes: names,
     eigenvalues: posValues.concat(negValues),
@@ -80,6 +82,7 @@ const solveTiles = (job: JobSpec, elements: Iterable<KeyedBytes>): KeyedBytes[] 
     spectrum_complete: sol.spectrumComplete,
     null_modes: sol.positive.nullModes.map((j) => `+${j + 1}`).concat(sol.negative.nullModes.map((j) => `-${j + 1}`)),
     spec_diff: { two_sided: diff.twoSided, x_minus_y: diff.xMinusY, y_minus_x: diff.yMinusX },
+    cka: cka,
     diagnostics: { top_eigenvalues_cxx: Array.from(diag.topXX), top_eigenvalues_cyy: Array.from(diag.topYY),
       trace_gamma: diag.traceGamma, trace_expected: diag.traceExpected, trace_error: diag.traceError,
       cholesky_eps: sol.eps,

@@ -1,0 +1,133 @@
+// The run history (`--history PATH`): one Parquet file, local or gs://, one row per published run. An append
+// rewrites the whole (small) file, atomically: locally a new file renamed over the old one under a lock file
+// (".NAME.lock", created exclusively; a lock whose owner process is gone is taken over); on gs:// a compare-and-swap
+// on the object's generation, retried when another run appended first. A crash at any point leaves the previous
+// history intact, and concurrent runs both land. A file at PATH that is not a spec-beam history is refused, never
+// overwritten.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { HistoryError } from "./errors";
+import { openBytes } from "./bytes";
+import { readFlatTable, memorySource } from "./flat-table";
+import { encodeParquet, ColumnType } from "./parquet-write";
+import { gcsReadGen, gcsWriteIf, isGcsPath } from "./gcs";
+import type { Scalar } from "./parquet-flat";
+import { faultPoint } from "./fault";
+
+/** The history's columns, in order, with their Parquet types (nullable: a run without CKA, say). */
+const HISTORY_COLUMNS: [string, ColumnType][] = [
+  ["when", "string"], ["name", "string"], ["config_hash", "string"], ["out", "string"], ["runner", "string"],
+  ["n", "int64"], ["x", "string"], ["y", "string"], ["inputs", "string"], ["inputs_fingerprint", "string"],
+  ["spec_diff", "double"], ["spec_diff_x_minus_y", "double"], ["spec_diff_y_minus_x", "double"], ["cka", "double"],
+  ["eigenvalues_positive", "string"], ["eigenvalues_negative", "string"], ["pipeline_seconds", "double"],
+  ["total_seconds", "double"], ["tool_version", "string"],
+];
+
+type HistoryRow = Record<string, Scalar>;
+
+const notHistory = (p: string, cols: string[]): HistoryError =>
+  new HistoryError(`${p}: not a spec-beam history (columns ${cols.join(", ")}); refusing to overwrite it`);
+
+/** The rows of the history at p (bytes already read), checking that it is one. */
+const rowsOf = (p: string, src: ReturnType<typeof openBytes>): HistoryRow[] => {
+  let t: ReturnType<typeof readFlatTable>;
+  try {
+    t = readFlatTable(src);
+  } catch (e) {
+    throw new HistoryError(`${p}: not a readable Parquet history (${(e as Error).message}); refusing to overwrite it`);
+  }
+  const want = HISTORY_COLUMNS.map((c) => c[0]);
+  if (t.columns.length !== want.length || t.columns.some((c, i) => c !== want[i])) throw notHistory(p, t.columns);
+  const rows: HistoryRow[] = [];
+  for (let i = 0; i < t.rows; i++) rows.push(Object.fromEntries(want.map((c) => [c, t.values[c][i]])));
+  return rows;
+};
+
+const encode = (rows: HistoryRow[]): Uint8Array =>
+  encodeParquet(HISTORY_COLUMNS.map(([name, type]) => ({
+    name: name, type: type, nullable: true,
+    values: type === "double" ? rows.map((r) => (r[name] === null ? null : Number(r[name]))) : rows.map((r) => r[name]),
+  })));
+
+/** Every row of the history at p, oldest first ([] when there is none yet). */
+const readHistory = (p: string): HistoryRow[] => {
+  if (isGcsPath(p)) {
+    const r = gcsReadGen(p);
+    return r ? rowsOf(p, memorySource(p, r.bytes, r.generation)) : [];
+  }
+  return fs.existsSync(p) ? rowsOf(p, openBytes(p)) : [];
+};
+
+const lockPath = (p: string): string => path.join(path.dirname(p), `.${path.basename(p)}.lock`);
+
+/** Takes the local lock, waiting up to `waitMs` for a live holder; a holder whose process is gone is replaced. */
+const takeLock = (p: string, waitMs: number): (() => void) => {
+  const lock = lockPath(p);
+  const me = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, me, { flag: "wx" });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    let holder: { pid?: number; host?: string } = {};
+    try {
+      holder = JSON.parse(fs.readFileSync(lock, "utf8")) as { pid?: number; host?: string };
+    } catch {
+      // half-written by a holder that is writing it right now, or gone: look again
+    }
+    if (holder.host === os.hostname() && typeof holder.pid === "number" && !alive(holder.pid)) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new HistoryError(`${p}: the history is locked by ${lock} (pid ${holder.pid ?? "?"} on ${holder.host ?? "?"})`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+};
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Appends one row to the history at p (created if absent). */
+const appendHistory = (p: string, row: HistoryRow): void => {
+  if (isGcsPath(p)) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const r = gcsReadGen(p);
+      const rows = r ? rowsOf(p, memorySource(p, r.bytes, r.generation)) : [];
+      if (gcsWriteIf(p, encode([...rows, row]), r ? r.generation : "0") !== undefined) return;
+    }
+    throw new HistoryError(`${p}: 20 other runs appended to the history while this one tried; not recorded`);
+  }
+  fs.mkdirSync(path.dirname(path.resolve(p)), { recursive: true });
+  const release = takeLock(p, 60000);
+  const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const rows = fs.existsSync(p) ? rowsOf(p, openBytes(p)) : [];
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeSync(fd, encode([...rows, row]));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    faultPoint("history");
+    fs.renameSync(tmp, p);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+    release();
+  }
+};
+
+export { appendHistory, readHistory, HISTORY_COLUMNS, HistoryRow };
