@@ -41,7 +41,11 @@ const rowsOf = (p: string, src: ReturnType<typeof openBytes>): HistoryRow[] => {
   const want = HISTORY_COLUMNS.map((c) => c[0]);
   if (t.columns.length !== want.length || t.columns.some((c, i) => c !== want[i])) throw notHistory(p, t.columns);
   const rows: HistoryRow[] = [];
-  for (let i = 0; i < t.rows; i++) rows.push(Object.fromEntries(want.map((c) => [c, t.values[c][i]])));
+  for (let i = 0; i < t.rows; i++) {
+    const row: HistoryRow = {};
+    for (const c of want) row[c] = t.values[c][i];
+    rows.push(row);
+  }
   return rows;
 };
 
@@ -100,6 +104,16 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** Temporaries of appends whose process died (kill -9 between writing and renaming): ours by name, safe to remove. */
+const removeDeadTemporaries = (p: string): void => {
+  const dir = path.dirname(p);
+  const re = new RegExp(`^\\.${path.basename(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  for (const f of fs.readdirSync(dir)) {
+    const m = re.exec(f);
+    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+};
+
 /** Appends one row to the history at p (created if absent). */
 const appendHistory = (p: string, row: HistoryRow): void => {
   if (isGcsPath(p)) {
@@ -112,6 +126,7 @@ const appendHistory = (p: string, row: HistoryRow): void => {
   }
   fs.mkdirSync(path.dirname(path.resolve(p)), { recursive: true });
   const release = takeLock(p, 60000);
+  removeDeadTemporaries(p);
   const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
   try {
     const rows = fs.existsSync(p) ? rowsOf(p, openBytes(p)) : [];

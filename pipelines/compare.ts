@@ -20,7 +20,7 @@ import { checkRunnerConfig, makeRunner } from "../beam-runtime/runners";
 import { ConfigError, configHash } from "../configs/load";
 import { expandOut, isTemplate } from "./out-template";
 import { inputsFingerprint } from "../io/fingerprint";
-import { appendHistory } from "../io/history";
+import { appendHistory, readHistory } from "../io/history";
 import { historyRow, unchangedSince } from "./history";
 
 interface CompareResult {
@@ -48,6 +48,8 @@ const runCompare = async (given: SpecConfig, opts: { progress?: boolean } = {}):
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  // a --history that is not one is refused now, not after the run has published
+  if (cfg.history !== undefined) readHistory(cfg.history);
   const fingerprint = cfg.history !== undefined ? inputsFingerprint(runSources(cfg), runFiles(cfg)) : undefined;
   if (fingerprint && cfg.skip_unchanged) {
     const last = unchangedSince(cfg, fingerprint);
