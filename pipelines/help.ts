@@ -72,8 +72,8 @@ const HISTORY = `usage:
   spec-beam history PATH --out DIR [--overwrite]
 
 Reads the history file a scheduled compare appends to (--history PATH: one row per published run, local or
-gs://) and writes DIR/index.html (SPEC-diff and kernel CKA of each pair over time, every run linked to its report)
-and DIR/runs.json, with the same publishing guarantees as a run.
+gs://) and writes index.html (SPEC-diff and kernel CKA of each pair over time, every run linked to its report)
+and runs.json in DIR, with the same publishing guarantees as a run.
 
 flags:
   --out DIR                    output directory

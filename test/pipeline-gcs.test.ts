@@ -8,6 +8,7 @@ import { publishedRoot } from "../io/run-session";
 import { fakeGcs } from "./gcs-fixture";
 import { makeTempDir, openDuckDb, queryRows, removeDir, sqlString, Connection } from "./io-helpers";
 import { plantedTable, runQuiet, writeTableParquet } from "./pipeline-fixtures";
+import { readHistory } from "../io/history";
 
 const BUCKET = "spec-beam-runs";
 
@@ -104,6 +105,29 @@ describe("compare with --out gs:// (fake-gcs-server)", function () {
     assert.ok(r.error);
     assert.match(r.error.message, /runs\/theirs: it holds 1 object\(s\) that spec-beam did not write/);
     assert.deepEqual(objects("runs/theirs/"), ["runs/theirs/notes.txt"]);
+  });
+
+  it("--history on gs://: each run appends a row by generation compare-and-swap; --skip-unchanged reads it", async () => {
+    const hist = `gs://${BUCKET}/history/h.parquet`;
+    const a = await runQuiet(flags({ out: `gs://${BUCKET}/sched/{date}-{time}`, history: hist }));
+    if (a.error) throw a.error;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const b = await runQuiet(flags({ out: `gs://${BUCKET}/sched/{date}-{time}`, history: hist }));
+    if (b.error) throw b.error;
+    const rows = readHistory(hist);
+    assert.equal(rows.length, 2);
+    assert.notEqual(rows[0].out, rows[1].out);
+    assert.match(String(rows[0].inputs), /generation /);
+    // unchanged inputs (same object generations): nothing runs, nothing is appended
+    const c = await runQuiet(flags({ out: `gs://${BUCKET}/sched/{date}-{time}`, history: hist, skip_unchanged: true }));
+    if (c.error) throw c.error;
+    assert.equal((c.result as { skipped?: boolean }).skipped, true);
+    assert.equal(readHistory(hist).length, 2);
+    // a new generation of the input is a change
+    gcsWrite(input, gcsReadAll(input));
+    const d = await runQuiet(flags({ out: `gs://${BUCKET}/sched/{date}-{time}-2`, history: hist, skip_unchanged: true }));
+    if (d.error) throw d.error;
+    assert.equal(readHistory(hist).length, 3);
   });
 
   it("a worker's bad-input error reaches the CLI through gs:// and nothing is published", async () => {
