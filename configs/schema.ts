@@ -3,7 +3,8 @@
 import { z } from "zod";
 
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
-const sigma = z.union([z.literal("auto"), positive("sigma")]);
+/** a bandwidth, "auto" (the median heuristic) or "checked" (the heuristic, moved if the spectrum check fails it) */
+const sigma = z.union([z.literal("auto"), z.literal("checked"), positive("sigma")]);
 
 const source = z.strictObject({
   /** a file, a directory, a glob, or gs://bucket/prefix* */

@@ -8,6 +8,7 @@ import { runCompare } from "./compare";
 import { runDemo } from "./demo";
 import { runAlign } from "./align";
 import { runHistoryReport } from "./history";
+import { runSigma } from "./sigma";
 
 /** `history PATH --out DIR [--overwrite]` */
 const historyArgs = (rest: string[]): { source: string; out: string; overwrite: boolean } => {
@@ -39,8 +40,8 @@ const main = async (argv: string[]): Promise<number> => {
       `node ${process.version})\n`);
     return 0;
   }
-  if (cmd !== "compare" && cmd !== "align" && cmd !== "demo" && cmd !== "history") {
-    throw new UsageError(`unknown command '${cmd}' (compare | align | demo | history; spec-beam --help)`);
+  if (!["compare", "align", "demo", "history", "sigma"].includes(cmd)) {
+    throw new UsageError(`unknown command '${cmd}' (compare | align | demo | history | sigma; spec-beam --help)`);
   }
   if (argv.slice(1).some(isHelp)) {
     process.stdout.write(helpFor(cmd));
@@ -70,7 +71,12 @@ const main = async (argv: string[]): Promise<number> => {
     process.stdout.write(`${await runHistoryReport(h.source, h.out, h.overwrite)}\n`);
     return 0;
   }
-  const args = parseArgs(argv.slice(1), cmd);
+  if (cmd === "sigma") {
+    const a = parseArgs(argv.slice(1), "sigma");
+    process.stdout.write(`${runSigma(a.flags).text}\n`);
+    return 0;
+  }
+  const args = parseArgs(argv.slice(1), cmd as "compare" | "align");
   const cfg = resolveConfig({ file: args.config, sets: args.sets, flags: args.flags });
   if (cmd === "align") {
     process.stdout.write(`${(await runAlign(cfg)).outDir}\n`);

@@ -146,6 +146,7 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     precision: { syrk_inputs: m.precision, accumulation: "float64", eigensolver: "float64",
       projection: cfg.kernel.type === "gaussian" ? cfg.compute.projection : null },
     kernel: { type: cfg.kernel.type, sigma_x: m.x.sigma, sigma_y: m.y.sigma, sigma_source: resolved.sigmaSource,
+      sigma_checks: resolved.sigmaChecks,
       bandwidth_warnings: resolved.warnings,
       rff: cfg.kernel.type === "gaussian" ? cfg.kernel.rff : null, share_omegas: cfg.kernel.share_omegas,
       // with the float32 projection: the points the rows were centred on (the features do not depend on them, their

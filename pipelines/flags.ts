@@ -4,7 +4,7 @@ import { configSchema } from "../configs/schema";
 
 type FlagKind = "string" | "number" | "sigma" | "bool" | "list";
 
-type Command = "compare" | "align";
+type Command = "compare" | "align" | "sigma";
 
 interface FlagDef {
   paths: string[];
@@ -17,30 +17,32 @@ interface FlagDef {
 }
 
 const BOTH: Command[] = ["compare", "align"];
+/** the input flags `sigma` shares with compare and align */
+const INPUT: Command[] = ["compare", "align", "sigma"];
 const ALIGN: Command[] = ["align"];
 
 const FLAGS: Record<string, FlagDef> = {
-  "x": { paths: ["x.path"], kind: "string", help: "embedding X: file, directory, glob or gs:// path", commands: BOTH, value: "PATH" },
-  "y": { paths: ["y.path"], kind: "string", help: "embedding Y (omit when Y is a second column of X's table)", commands: BOTH, value: "PATH" },
-  "x-column": { paths: ["x.column"], kind: "string", help: "vector column / .npz array of X", commands: BOTH, value: "NAME" },
-  "y-column": { paths: ["y.column"], kind: "string", help: "vector column / .npz array of Y", commands: BOTH, value: "NAME" },
-  "id-column": { paths: ["x.id_column", "y.id_column"], kind: "string", help: "id column of both sources", commands: BOTH, value: "NAME" },
-  "x-id-column": { paths: ["x.id_column"], kind: "string", help: "id column of X", commands: BOTH, value: "NAME" },
-  "y-id-column": { paths: ["y.id_column"], kind: "string", help: "id column of Y", commands: BOTH, value: "NAME" },
-  "x-ids-file": { paths: ["x.ids_file"], kind: "string", help: "ids of X's rows, one per line (.npy/.npz)", commands: BOTH, value: "FILE" },
-  "y-ids-file": { paths: ["y.ids_file"], kind: "string", help: "ids of Y's rows, one per line (.npy/.npz)", commands: BOTH, value: "FILE" },
+  "x": { paths: ["x.path"], kind: "string", help: "embedding X: file, directory, glob or gs:// path", commands: INPUT, value: "PATH" },
+  "y": { paths: ["y.path"], kind: "string", help: "embedding Y (omit when Y is a second column of X's table)", commands: INPUT, value: "PATH" },
+  "x-column": { paths: ["x.column"], kind: "string", help: "vector column / .npz array of X", commands: INPUT, value: "NAME" },
+  "y-column": { paths: ["y.column"], kind: "string", help: "vector column / .npz array of Y", commands: INPUT, value: "NAME" },
+  "id-column": { paths: ["x.id_column", "y.id_column"], kind: "string", help: "id column of both sources", commands: INPUT, value: "NAME" },
+  "x-id-column": { paths: ["x.id_column"], kind: "string", help: "id column of X", commands: INPUT, value: "NAME" },
+  "y-id-column": { paths: ["y.id_column"], kind: "string", help: "id column of Y", commands: INPUT, value: "NAME" },
+  "x-ids-file": { paths: ["x.ids_file"], kind: "string", help: "ids of X's rows, one per line (.npy/.npz)", commands: INPUT, value: "FILE" },
+  "y-ids-file": { paths: ["y.ids_file"], kind: "string", help: "ids of Y's rows, one per line (.npy/.npz)", commands: INPUT, value: "FILE" },
   "pairing": { paths: ["pairing"], kind: "string", help: "by_row | by_id" },
   "metadata": { paths: ["metadata_columns"], kind: "list", help: "comma-separated columns of X carried to outputs" },
   "kernel": { paths: ["kernel.type"], kind: "string", help: "gaussian | cosine" },
-  "sigma-x": { paths: ["kernel.sigma_x"], kind: "sigma", help: "Gaussian bandwidth of X, or auto" },
-  "sigma-y": { paths: ["kernel.sigma_y"], kind: "sigma", help: "Gaussian bandwidth of Y, or auto" },
+  "sigma-x": { paths: ["kernel.sigma_x"], kind: "sigma", help: "Gaussian bandwidth of X, auto (median heuristic) or checked (spectrum-checked)" },
+  "sigma-y": { paths: ["kernel.sigma_y"], kind: "sigma", help: "Gaussian bandwidth of Y, auto or checked" },
   "rff": { paths: ["kernel.rff"], kind: "number", help: "random Fourier frequencies per embedding" },
   "share-omegas": { paths: ["kernel.share_omegas"], kind: "bool", help: "same frequencies for X and Y (dX = dY)" },
   "eta": { paths: ["eta"], kind: "number", help: "weight of Y in Lambda = (K_X - eta K_Y) / n" },
   "method": { paths: ["method"], kind: "string", help: "cholesky | direct | exact" },
   "modes": { paths: ["modes"], kind: "number", help: "eigenpairs per side" },
   "top": { paths: ["top"], kind: "number", help: "top samples listed per mode" },
-  "seed": { paths: ["seed"], kind: "number", help: "seed of the random features", commands: BOTH },
+  "seed": { paths: ["seed"], kind: "number", help: "seed of the random features", commands: INPUT },
   "out": { paths: ["out"], kind: "string", help: "output directory (published only when the run succeeds)", commands: BOTH, value: "DIR" },
   "overwrite": { paths: ["overwrite"], kind: "bool", help: "replace the spec-beam run already at --out", commands: BOTH },
   "history": { paths: ["history"], kind: "string", help: "Parquet file (local or gs://) that gets one row per run",
@@ -65,7 +67,7 @@ const FLAGS: Record<string, FlagDef> = {
   "region": { paths: ["runner.region"], kind: "string", help: "GCP region (dataflow)", value: "REGION" },
   "temp-location": { paths: ["runner.temp_location"], kind: "string", help: "gs:// temp location (dataflow)", value: "GS_PATH" },
   "dry-run": { paths: ["runner.dry_run"], kind: "bool", help: "print the job that would be submitted, then stop" },
-  "backend": { paths: ["compute.backend"], kind: "string", help: "auto | native | portable", commands: BOTH },
+  "backend": { paths: ["compute.backend"], kind: "string", help: "auto | native | portable", commands: INPUT },
   "block-rows": { paths: ["compute.block_rows"], kind: "number", help: "rows per SYRK block" },
   "tile": { paths: ["compute.tile"], kind: "number", help: "Gram tile edge" },
   "precision": { paths: ["compute.precision"], kind: "string", help: "float64 | float32 SYRK input" },
@@ -79,6 +81,9 @@ const FLAGS: Record<string, FlagDef> = {
   "lr": { paths: ["align.lr"], kind: "number", help: "align: Adam step size", commands: ALIGN },
   "reg": { paths: ["align.reg"], kind: "number", help: "align: weight of ||W - I||_F^2", commands: ALIGN },
   "max-rows": { paths: ["align.max_rows"], kind: "number", help: "align: rows loaded (evenly from the shards)", commands: ALIGN },
+  "rows": { paths: ["kernel.auto_sigma_rows"], kind: "number", help: "sigma: rows sampled (spread over the shards)",
+    commands: ["sigma"] },
+  "json": { paths: ["__json"], kind: "bool", help: "sigma: print the check as JSON", commands: ["sigma"] },
   "holdout": { paths: ["align.holdout"], kind: "number", help: "align: rows held out for evaluation", commands: ALIGN },
 };
 
@@ -98,9 +103,9 @@ const parseValue = (flag: string, kind: FlagKind, raw: string): unknown => {
     return v;
   }
   if (kind === "sigma") {
-    if (raw === "auto") return raw;
+    if (raw === "auto" || raw === "checked") return raw;
     const v = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(v)) throw new UsageError(`--${flag}: expected a number or auto, got '${raw}'`);
+    if (raw.trim() === "" || !Number.isFinite(v)) throw new UsageError(`--${flag}: expected a number, auto or checked, got '${raw}'`);
     return v;
   }
   if (kind === "bool") {
@@ -161,7 +166,7 @@ const defaultAt = (dotted: string): unknown => {
   return cur === "-" ? undefined : cur;
 };
 
-const PLACEHOLDER: Record<FlagKind, string> = { string: "VALUE", number: "N", sigma: "S|auto", bool: "", list: "A,B" };
+const PLACEHOLDER: Record<FlagKind, string> = { string: "VALUE", number: "N", sigma: "S|auto|checked", bool: "", list: "A,B" };
 
 /** One line per flag of `command`: name, value, what it does, its default and config path. */
 const flagHelp = (command: Command = "compare"): string =>

@@ -12,6 +12,7 @@ commands:
   align     learn a linear map W so that Y W matches X under SPEC-diff
   demo      the compare job on MNIST (raw pixels vs Fourier magnitude), no setup
   history   the trend report of a --history file (SPEC-diff and CKA of each pair over time)
+  sigma     suggest a Gaussian bandwidth per embedding, and say why
 
   spec-beam <command> --help   that command's flags
   spec-beam --version
@@ -84,8 +85,24 @@ examples:
   spec-beam history gs://bucket/spec/history.parquet --out gs://bucket/spec/trend --overwrite
 `;
 
+const SIGMA = `usage:
+  spec-beam sigma --x PATH [--x-column C] [--y PATH] [--y-column C] [--rows N] [--json]
+
+Suggests a Gaussian bandwidth per embedding from a sample of rows spread over the shards: the median heuristic
+(sigma = median pairwise distance / 2, what --sigma-x auto uses) and the spectrum check at 1/8 to 2 x the median
+distance (the top eigenvalue of C near 1: sigma too large; near 1/n: too small; what --sigma-x checked uses).
+
+flags:
+${flagHelp("sigma")}
+
+examples:
+  spec-beam sigma --x clip.parquet --x-column embedding
+  spec-beam sigma --x table.parquet --x-column clip --y-column dino --rows 2000 --json
+`;
+
 const helpFor = (command: string | undefined): string => {
   if (command === "history") return HISTORY;
+  if (command === "sigma") return SIGMA;
   if (command === "compare") return COMPARE;
   if (command === "align") return ALIGN;
   if (command === "demo") return DEMO;

@@ -1,6 +1,7 @@
 // Model resolution, on the driver before any Beam stage: everything workers need to rebuild the same features from
 // the seed. The bandwidths (the median heuristic when "auto", a sanity check against the data when given) and the
 // float32 projection's centring points come from one plan-time sample of rows spread over the shards.
+import { checkSigma, SigmaCheck } from "../method/sigma-check";
 import type { SpecConfig } from "../configs/schema";
 import { PlanError, RunPlan } from "./plan";
 import { headOfShard, ShardDesc } from "../shards/shard";
@@ -79,6 +80,8 @@ interface ResolvedModel {
   sigmaSource: string;
   /** bandwidths far from the data's scale (also in summary.json kernel.bandwidth_warnings) */
   warnings: string[];
+  /** sigma "checked": the spectrum check per side (method/sigma-check.ts) */
+  sigmaChecks: Record<string, SigmaCheck>;
 }
 
 const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
@@ -97,17 +100,29 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
       throw new PlanError(`${side}: ${src}: --sigma-${side} auto: ${(e as Error).message.replace(/^autoSigma: /, "")}`);
     }
   };
-  if (sample !== undefined && (sx === "auto" || sy === "auto")) {
-    if (sx === "auto") sx = auto("x", sample.x, sample.xRows, plan.x.dim);
-    if (sy === "auto") sy = auto("y", sample.y, sample.yRows, plan.y.dim);
-    source = `auto: median heuristic (sigma = median pairwise distance / 2) on ${sample.xRows} rows from ` +
-      `${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)`;
+  const checks: Record<string, SigmaCheck> = {};
+  if (sample !== undefined && (sx === "auto" || sy === "auto" || sx === "checked" || sy === "checked")) {
+    const pick = (side: "x" | "y", given: number | "auto" | "checked"): number => {
+      if (typeof given === "number") return given;
+      const v = side === "x" ? sample.x : sample.y;
+      const rows = side === "x" ? sample.xRows : sample.yRows;
+      const d = side === "x" ? plan.x.dim : plan.y.dim;
+      const heuristic = auto(side, v, rows, d);
+      if (given === "auto") return heuristic;
+      checks[side] = checkSigma(getBackend(cfg.compute.backend), v, rows, d, heuristic / SIGMA_SCALE);
+      return checks[side].chosen.sigma;
+    };
+    sx = pick("x", sx);
+    sy = pick("y", sy);
+    source = `${Object.keys(checks).length > 0 ? "checked" : "auto"}: median heuristic (sigma = median pairwise ` +
+      `distance / 2) on ${sample.xRows} rows from ${Math.min(plan.shards.length, SHARDS_SAMPLED_FOR_SIGMA)} shard(s)` +
+      Object.entries(checks).map(([side, c]) => `; ${side}: ${c.explanation.join(" ")}`).join("");
   }
   const warnings: string[] = [];
   if (sample !== undefined) {
     for (const side of ["x", "y"] as const) {
       const given = side === "x" ? k.sigma_x : k.sigma_y;
-      if (given === "auto") continue;
+      if (given === "auto" || given === "checked") continue;
       let median = 0;
       try {
         median = auto(side, side === "x" ? sample.x : sample.y, side === "x" ? sample.xRows : sample.yRows,
@@ -138,7 +153,8 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
     },
     sigmaSource: source,
     warnings: warnings,
+    sigmaChecks: checks,
   };
 };
 
-export { resolveModel, ResolvedModel, gramSigma };
+export { resolveModel, ResolvedModel, gramSigma, sigmaSample, SIGMA_SCALE };

@@ -216,6 +216,35 @@ describe("spec-beam command line", function () {
     });
   });
 
+  it("sigma: a bandwidth per embedding with two lines of reasons; compare --sigma-x checked uses the same choice", () => {
+    const x = path.join(dir, "x.npy");
+    const y = path.join(dir, "y.npy");
+    const text = cli(["sigma", "--x", x, "--y", y]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.trim().split("\n");
+    assert.equal(lines.length, 10, text.stdout);
+    assert.match(lines[1], /^ {2}sigma = [\d.]+ \(0\.5 x the median pairwise distance [\d.]+ of 120 sampled rows, the median heuristic\)/);
+    assert.match(lines[4], /^ {2}use: --sigma-x [\d.]+ {3}\(or sigma_x: checked in a config\)$/);
+    const j = cli(["sigma", "--x", x, "--y", y, "--json"]);
+    assert.equal(j.code, 0, j.stderr);
+    const reports = JSON.parse(j.stdout) as { side: string; check: { chosen: { sigma: number }; candidates: { verdict: string; top: number[] }[] } }[];
+    assert.deepEqual(reports.map((r) => r.side), ["x", "y"]);
+    // the top eigenvalue grows with sigma: from each sample its own cluster towards one cluster
+    for (const r of reports) {
+      const tops = r.check.candidates.map((c) => c.top[0]);
+      for (let i = 1; i < tops.length; i++) assert.ok(tops[i] > tops[i - 1], tops.join(" "));
+    }
+    const out = path.join(dir, "checked");
+    const r = cli(["compare", "--x", x, "--y", y, "--sigma-x", "checked", "--sigma-y", "checked", "--rff", "40",
+      "--modes", "2", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
+    assert.equal(s.kernel.sigma_x, reports[0].check.chosen.sigma);
+    assert.equal(s.kernel.sigma_y, reports[1].check.chosen.sigma);
+    assert.match(s.kernel.sigma_source, /^checked: /);
+    assert.equal(cli(["sigma", "--x", x, "--rff", "10"]).code, 2);
+  });
+
   describe("runner options are checked before planning", () => {
     const missing = path.join(dir, "no-such-input.parquet");
     const dataflow = ["--runner", "dataflow", "--project", "p", "--region", "europe-west4", "--temp-location",
