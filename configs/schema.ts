@@ -121,6 +121,11 @@ const configSchema = z.strictObject({
     /** metadata column summarised per mode (label purity) */
     label_column: z.string().optional(),
     samples_shown: z.number().int().min(1).max(200).default(16),
+    /**
+     * solve again on each half of the random frequencies to estimate each eigenvalue's random-feature error (the
+     * report's advice); costs two solves of half the size (M = 4,000: ~1 s)
+     */
+    rff_check: z.boolean().default(true),
   }).prefault({}),
   compute: compute.prefault({}),
   runner: runner.prefault({}),

@@ -103,7 +103,7 @@ const computeAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: 
     method: cfg.method as "cholesky" | "direct", modes: cfg.modes, top: cfg.top, tmpDir: tmpDir, n: plan.n,
     shards: plan.shards.length, progress: progress, idSource: cfg.x.path, xSource: cfg.x.path,
     ySource: cfg.y?.path ?? cfg.x.path, pairing: plan.pairing, partRows: cfg.compute.shard_rows,
-    labelColumn: cfg.report.label_column,
+    labelColumn: cfg.report.label_column, rffCheck: cfg.report.rff_check,
   };
   t = Date.now();
   if (cfg.method === "exact") {

@@ -178,6 +178,8 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
       gram_feature_seconds: sol.gram.feature_seconds,
       gram_syrk_seconds: sol.gram.syrk_seconds,
       solve_seconds: sol.solve_seconds,
+      solve_eigen_seconds: sol.eigen_seconds ?? null,
+      solve_extras_seconds: sol.extras_seconds ?? null,
       score_seconds: scoreTiming.score_seconds,
       score_write_seconds: scoreTiming.write_seconds,
     },

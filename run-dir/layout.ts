@@ -60,6 +60,9 @@ interface SolutionJson {
   gram: { shards: number; blocks: number; read_seconds: number; feature_seconds: number; syrk_seconds: number };
   col_sum_check: number;
   solve_seconds: number;
+  /** the eigenproblem alone, and the report's extras (diagnostics, RFF halves, map axes, CKA) */
+  eigen_seconds?: number;
+  extras_seconds?: { all: number; rff_halves: number; map_axes_and_cka: number };
   /** kernel CKA of the two embeddings from the same C (method/cka.ts); absent for the exact method */
   cka?: number;
   /** the variance along each map axis (method/kernel-pca.ts); null when there is no map */

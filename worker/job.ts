@@ -27,6 +27,8 @@ interface JobSpec {
   pairing: "by_row" | "by_id";
   /** rows per score part file when rows arrive from the by_id join */
   partRows: number;
+  /** solve again on each half of the frequencies for the report's random-feature error (report.rff_check) */
+  rffCheck?: boolean;
   /** the report's label column (carried into the map's sample), if any */
   labelColumn?: string;
   /** print progress lines on stderr */
