@@ -2,7 +2,7 @@
 // embedding Y W differs as little as possible from X under SPEC-diff, cosine kernel with exact features.
 // Each step draws a minibatch of the SAME samples on both sides, takes lambda = the eigenvalue of largest |.| of
 // Gamma_b (exactly, through the b x b symmetric form: power iteration stalls near the optimum, where the largest
-// positive and negative eigenvalues have nearly equal magnitude) and its gradient (method/align.ts), and moves W by Adam on |lambda| + reg ||W - I||_F^2.
+// positive and negative eigenvalues have nearly equal magnitude) and its gradient (method/align.ts), and moves W by Adam on |lambda| + reg ||W - Q||_F^2 (Q: the orthogonal map nearest to W).
 // Training is sequential, so it runs on the driver: it reads up to align.max_rows paired rows, evenly from the
 // shards, and holds align.holdout of them out to measure SPEC-diff before and after on rows it never trained on.
 // Outputs (published like compare's, local or gs://): W.npy (float64, dY x dY; apply as Y W) and summary.json.
@@ -79,6 +79,30 @@ const loadPairs = (plan: RunPlan, maxRows: number): Pairs => {
   return { n: n, dx: dx, dy: dy, x: x, y: y };
 };
 
+/** steps between refreshes of the regulariser's nearest orthogonal map */
+const POLAR_EVERY = 5;
+
+/**
+ * The orthogonal factor Q of the polar decomposition W = Q P (the orthogonal map nearest to W in Frobenius norm):
+ * Q = W (W^T W)^-1/2. The regulariser ||W - Q||_F^2 costs nothing for rotations and reflections, which change
+ * nothing under the cosine kernel, unlike ||W - I||_F^2 (its gradient is 2 (W - Q): Q's own change is second order
+ * at the minimiser over Q).
+ */
+const polarFactor = (backend: LinalgBackend, W: Float64Array, d: number): Float64Array => {
+  const S = backend.gemm(W, W, d, d, d, true, false);
+  const e = backend.eigh(S, d);
+  const inv = new Float64Array(d * d);
+  const floor = Math.max(...Array.from(e.values)) * 1e-12;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let v = 0;
+      for (let k = 0; k < d; k++) v += (e.vectors[a * d + k] * e.vectors[b * d + k]) / Math.sqrt(Math.max(e.values[k], floor));
+      inv[a * d + b] = v;
+    }
+  }
+  return backend.gemm(W, inv, d, d, d);
+};
+
 /** Rows idx of a row-major matrix with d columns, as float64. */
 const gather = (a: Float64Array, idx: Int32Array | number[], d: number): Float64Array => {
   const out = new Float64Array(idx.length * d);
@@ -146,7 +170,7 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
   log(`[align] ${data.n} rows (${train.length} train, ${a.holdout} held out), dX=${dx} dY=${dy}; ` +
     `held-out SPEC-diff before ${before.two_sided.toFixed(4)}`);
 
-  // Adam on |lambda| + reg ||W - I||_F^2
+  // Adam on |lambda| + reg ||W - Q||_F^2
   const m1 = new Float64Array(W.length);
   const m2 = new Float64Array(W.length);
   const beta1 = 0.9;
@@ -154,6 +178,9 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
   const every = Math.max(1, Math.floor(a.steps / 100));
   const trajectory: { step: number; lambda: number; loss: number }[] = [];
   const tTrain = Date.now();
+  let polar: Float64Array = W.slice();
+  // align.lr is W's operator-norm step: each of the dY^2 entries moves by ~lr / sqrt(dY) (see configs/schema.ts)
+  const stepSize = a.lr / Math.sqrt(dy);
   for (let step = 1; step <= a.steps; step++) {
     // a turn for the event loop now and then, so that SIGINT/SIGTERM are handled mid-training
     if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -169,16 +196,18 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
     const r = alignLinearStep(backend, gather(data.x, idx, dx), gather(data.y, idx, dy), W, a.batch, dx, dy, dy,
       { solver: "exact" });
     const sign = r.lambda >= 0 ? 1 : -1;
+    // the nearest orthogonal map, refreshed every few steps (a dY x dY eigendecomposition)
+    if (step === 1 || step % POLAR_EVERY === 0) polar = polarFactor(backend, W, dy);
     let reg = 0;
     for (let i = 0; i < W.length; i++) {
-      const dev = W[i] - (Math.floor(i / dy) === i % dy ? 1 : 0);
+      const dev = W[i] - polar[i];
       reg += dev * dev;
       const g = sign * r.gradW[i] + 2 * a.reg * dev;
       m1[i] = beta1 * m1[i] + (1 - beta1) * g;
       m2[i] = beta2 * m2[i] + (1 - beta2) * g * g;
       const mh = m1[i] / (1 - beta1 ** step);
       const vh = m2[i] / (1 - beta2 ** step);
-      W[i] -= (a.lr * mh) / (Math.sqrt(vh) + 1e-8);
+      W[i] -= (stepSize * mh) / (Math.sqrt(vh) + 1e-8);
     }
     const loss = Math.abs(r.lambda) + a.reg * reg;
     if (step % every === 0 || step === 1 || step === a.steps) {
