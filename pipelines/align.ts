@@ -103,6 +103,36 @@ const polarFactor = (backend: LinalgBackend, W: Float64Array, d: number): Float6
   return backend.gemm(W, inv, d, d, d);
 };
 
+/** The indices of the kk largest entries of row (similarities of row i to every row), excluding i itself. */
+const nearest = (row: Float64Array, i: number, kk: number): number[] => {
+  const idx: number[] = [];
+  for (let j = 0; j < row.length; j++) if (j !== i) idx.push(j);
+  idx.sort((p, q) => row[q] - row[p] || p - q);
+  return idx.slice(0, kk);
+};
+
+/** Each row's kk nearest other rows by cosine similarity (b x kk). */
+const neighbours = (backend: LinalgBackend, A: Float64Array, b: number, d: number, kk: number): Int32Array => {
+  const v = normalizeRows(A, b, d).v;
+  const S = backend.gemm(v, v, b, d, b, false, true);
+  const out = new Int32Array(b * kk);
+  for (let i = 0; i < b; i++) out.set(nearest(S.subarray(i * b, (i + 1) * b), i, kk), i * kk);
+  return out;
+};
+
+/** Mean |N_k(Y, i) cap N_k(Z, i)| / k over the rows, N_k the k nearest other rows by cosine similarity. */
+const knnOverlap = (backend: LinalgBackend, Y: Float64Array, Z: Float64Array, b: number, d: number, k: number): number => {
+  const kk = Math.min(k, b - 1);
+  const ny = neighbours(backend, Y, b, d, kk);
+  const nz = neighbours(backend, Z, b, d, kk);
+  let shared = 0;
+  for (let i = 0; i < b; i++) {
+    const set = new Set(ny.subarray(i * kk, (i + 1) * kk));
+    for (let t = 0; t < kk; t++) if (set.has(nz[i * kk + t])) shared++;
+  }
+  return shared / (b * kk);
+};
+
 /** Rows idx of a row-major matrix with d columns, as float64. */
 const gather = (a: Float64Array, idx: Int32Array | number[], d: number): Float64Array => {
   const out = new Float64Array(idx.length * d);
@@ -161,14 +191,25 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
     perm[j] = t;
   }
   const train = perm.slice(0, data.n - a.holdout);
-  const held = perm.slice(data.n - a.holdout);
+  const heldAll = perm.slice(data.n - a.holdout);
+  // a validation quarter (at most 500 rows) for early stopping; the rest give the reported before/after
+  const nVal = a.patience > 0 ? Math.min(500, Math.floor(a.holdout / 4)) : 0;
+  const val = heldAll.slice(0, nVal);
+  const held = heldAll.slice(nVal);
   const Xh = gather(data.x, held, dx);
   const Yh = gather(data.y, held, dy);
+  const Xv = gather(data.x, val, dx);
+  const Yv = gather(data.y, val, dy);
   const W = new Float64Array(dy * dy);
   for (let i = 0; i < dy; i++) W[i * dy + i] = 1;
-  const before = holdoutDiff(backend, Xh, Yh, W, a.holdout, dx, dy);
-  log(`[align] ${data.n} rows (${train.length} train, ${a.holdout} held out), dX=${dx} dY=${dy}; ` +
-    `held-out SPEC-diff before ${before.two_sided.toFixed(4)}`);
+  const before = holdoutDiff(backend, Xh, Yh, W, held.length, dx, dy);
+  log(`[align] ${data.n} rows (${train.length} train, ${nVal} validation, ${held.length} held out), dX=${dx} ` +
+    `dY=${dy}; held-out SPEC-diff before ${before.two_sided.toFixed(4)}`);
+  const evalEvery = Math.max(10, Math.floor(a.steps / 30));
+  let best = { diff: nVal > 0 ? holdoutDiff(backend, Xv, Yv, W, nVal, dx, dy).two_sided : Infinity, step: 0, W: W.slice() };
+  let sinceBest = 0;
+  let stoppedAt = a.steps;
+  const validation: { step: number; spec_diff: number }[] = nVal > 0 ? [{ step: 0, spec_diff: best.diff }] : [];
 
   // Adam on |lambda| + reg ||W - Q||_F^2
   const m1 = new Float64Array(W.length);
@@ -213,15 +254,36 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
     if (step % every === 0 || step === 1 || step === a.steps) {
       trajectory.push({ step: step, lambda: r.lambda, loss: loss });
     }
-    if (progress && (step % Math.max(1, Math.floor(a.steps / 10)) === 0)) {
+    if (nVal > 0 && step % evalEvery === 0) {
+      const v = holdoutDiff(backend, Xv, Yv, W, nVal, dx, dy).two_sided;
+      validation.push({ step: step, spec_diff: v });
+      log(`[align] step ${step}/${a.steps}: minibatch lambda ${r.lambda.toFixed(4)}, validation SPEC-diff ${v.toFixed(4)}`);
+      if (v < best.diff * 0.99) {
+        best = { diff: v, step: step, W: W.slice() };
+        sinceBest = 0;
+      } else if (v < best.diff) {
+        best = { diff: v, step: step, W: W.slice() };
+        sinceBest++;
+      } else {
+        sinceBest++;
+      }
+      if (sinceBest >= a.patience) {
+        stoppedAt = step;
+        log(`[align] stopped at step ${step}: no 1% improvement in ${a.patience} checks; best at step ${best.step}`);
+        break;
+      }
+    } else if (nVal === 0 && progress && (step % Math.max(1, Math.floor(a.steps / 10)) === 0)) {
       log(`[align] step ${step}/${a.steps}: minibatch lambda ${r.lambda.toFixed(4)}, loss ${loss.toFixed(4)}`);
     }
   }
+  // with early stopping, the W of the best validation check (also when training ran to the end)
+  if (nVal > 0 && validation[validation.length - 1].spec_diff > best.diff) W.set(best.W);
   const trainSeconds = (Date.now() - tTrain) / 1000;
   for (const v of W) {
     if (!Number.isFinite(v)) throw new Error("align: W diverged (non-finite entries); lower --lr");
   }
-  const after = holdoutDiff(backend, Xh, Yh, W, a.holdout, dx, dy);
+  const after = holdoutDiff(backend, Xh, Yh, W, held.length, dx, dy);
+  const knn = knnOverlap(backend, Yh, backend.gemm(Yh, W, held.length, dy, dy), held.length, dy, 10);
   log(`[align] held-out SPEC-diff after ${after.two_sided.toFixed(4)} (before ${before.two_sided.toFixed(4)})`);
 
   const tmp = session.work;
@@ -233,7 +295,13 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
       seed: cfg.seed,
       map: { file: "W.npy", shape: [dy, dy], apply: "Y_aligned = Y W (rows of Y times W)" },
       kernel: "cosine (exact features)",
-      rows: { loaded: data.n, train: train.length, holdout: a.holdout, input: plan.n },
+      rows: { loaded: data.n, train: train.length, validation: nVal, holdout: held.length, input: plan.n },
+      // what Y W kept of Y's geometry: the mean share of each held-out row's 10 nearest neighbours (cosine) that
+      // are the same under Y and under Y W
+      knn_overlap_at_10: knn,
+      validation: validation,
+      stopped_at_step: stoppedAt,
+      best_step: nVal > 0 ? best.step : null,
       dims: { x: dx, y: dy },
       heldout_spec_diff: { before: before, after: after },
       steps: a.steps,

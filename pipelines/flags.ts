@@ -86,6 +86,8 @@ const FLAGS: Record<string, FlagDef> = {
   "rows": { paths: ["kernel.auto_sigma_rows"], kind: "number", help: "sigma: rows sampled (spread over the shards)",
     commands: ["sigma"] },
   "json": { paths: ["__json"], kind: "bool", help: "sigma: print the check as JSON", commands: ["sigma"] },
+  "patience": { paths: ["align.patience"], kind: "number",
+    help: "align: stop after this many validation checks without improvement (0: never)", commands: ALIGN },
   "holdout": { paths: ["align.holdout"], kind: "number", help: "align: rows held out for evaluation", commands: ALIGN },
 };
 

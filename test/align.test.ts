@@ -16,6 +16,34 @@ import { getBackend } from "../linalg/index";
 
 const D = 6;
 
+/** Mean share of each row's k nearest rows (cosine) that are the same in A and B (b x d each). */
+const knnShare = (backend: ReturnType<typeof getBackend>, A: Float64Array, B: Float64Array, b: number, d: number,
+                  k: number): number => {
+  const sets = (M: Float64Array): Set<number>[] => {
+    const v = new Float64Array(M.length);
+    for (let i = 0; i < b; i++) {
+      const norm = Math.hypot(...M.subarray(i * d, (i + 1) * d));
+      for (let j = 0; j < d; j++) v[i * d + j] = M[i * d + j] / norm;
+    }
+    const S = backend.gemm(v, v, b, d, b, false, true);
+    const out: Set<number>[] = [];
+    for (let i = 0; i < b; i++) out.push(new Set(topOf(S.subarray(i * b, (i + 1) * b), i, k)));
+    return out;
+  };
+  const a = sets(A);
+  const c = sets(B);
+  let shared = 0;
+  for (let i = 0; i < b; i++) for (const j of c[i]) if (a[i].has(j)) shared++;
+  return shared / (b * k);
+};
+
+const topOf = (row: Float64Array, self: number, k: number): number[] => {
+  const idx: number[] = [];
+  for (let j = 0; j < row.length; j++) if (j !== self) idx.push(j);
+  idx.sort((p, q) => row[q] - row[p] || p - q);
+  return idx.slice(0, k);
+};
+
 /** Clustered rows (8 clusters in D dims) and the same rows times A = diag(3, 3, 0.3, 0.3, 1, 1) rotated. */
 const distorted = (n: number): { x: Float32Array; y: Float32Array } => {
   const r = noise(11);
@@ -68,7 +96,8 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
     const after = s.heldout_spec_diff.after.two_sided;
     assert.ok(before > 0.1, `the distortion should be visible: ${before}`);
     assert.ok(after < 0.35 * before, `held-out SPEC-diff ${before} -> ${after}`);
-    assert.deepEqual(s.rows, { loaded: 1500, train: 1200, holdout: 300, input: 1500 });
+    // a quarter of the held-out rows validate (early stopping); the rest give before/after
+    assert.deepEqual(s.rows, { loaded: 1500, train: 1200, validation: 75, holdout: 225, input: 1500 });
     const info = inspectSource(path.join(out, "W.npy"), {});
     assert.deepEqual([info.rows, info.dim], [D, D]);
     const W = readRows(info, 0, D, {}).vectors;
@@ -130,5 +159,17 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
     const h = res.summary.heldout_spec_diff as { before: { two_sided: number }; after: { two_sided: number } };
     assert.ok(h.before.two_sided > 0.12, `before ${h.before.two_sided}`);
     assert.ok(h.after.two_sided <= h.before.two_sided / 2, `held-out SPEC-diff ${h.before.two_sided} -> ${h.after.two_sided}`);
+    // Y W keeps Y's neighbourhoods away from the planted groups: 10-NN overlap (cosine) on rows of groups 2..5
+    const wInfo = inspectSource(path.join(dir, "planted", "W.npy"), {});
+    const W = Float64Array.from(readRows(wInfo, 0, wInfo.rows).vectors);
+    const rows: number[] = [];
+    for (let i = 0; i < n && rows.length < 1500; i++) if (i % 6 >= 2) rows.push(i);
+    const b = rows.length;
+    const Ys = new Float64Array(b * d);
+    rows.forEach((r, i) => Ys.set(Y.subarray(r * d, (r + 1) * d), i * d));
+    const overlap = knnShare(backend, Ys, backend.gemm(Ys, W, b, d, d), b, d, 10);
+    assert.ok(overlap >= 0.6, `10-NN overlap outside the planted groups ${overlap}`);
+    const k = res.summary.knn_overlap_at_10 as number;
+    assert.ok(k > 0.5 && k <= 1, `summary knn_overlap_at_10 ${k}`);
   });
 });
