@@ -95,7 +95,7 @@ const resolveConfig = (opts: { file?: string; sets?: string[]; flags?: Json }): 
     throw new ConfigError("config: kernel.share_omegas: only meaningful for the gaussian kernel");
   }
   // the report's columns are read with the metadata (and so checked against X's table when the run is planned)
-  for (const c of [cfg.report.label_column, cfg.report.image_column]) {
+  for (const c of [cfg.report.label_column, cfg.report.image_column, cfg.report.text_column]) {
     if (c !== undefined && !cfg.metadata_columns.includes(c)) cfg.metadata_columns.push(c);
   }
   if (cfg.skip_unchanged && cfg.history === undefined) {

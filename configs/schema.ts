@@ -120,6 +120,8 @@ const configSchema = z.strictObject({
     image_column: z.string().optional(),
     /** metadata column summarised per mode (label purity) */
     label_column: z.string().optional(),
+    /** metadata column of text (captions, titles) shown as cards in each mode's gallery */
+    text_column: z.string().optional(),
     samples_shown: z.number().int().min(1).max(200).default(16),
     /**
      * solve again on each half of the random frequencies to estimate each eigenvalue's random-feature error (the

@@ -284,6 +284,7 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
     })),
     imageColumn: cfg.report.image_column,
     labelColumn: cfg.report.label_column,
+    textColumn: cfg.report.text_column,
     samplesShown: cfg.report.samples_shown,
   });
   return html;

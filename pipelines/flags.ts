@@ -52,6 +52,8 @@ const FLAGS: Record<string, FlagDef> = {
   "name": { paths: ["name"], kind: "string", help: "a title for the report", value: "TEXT" },
   "image-column": { paths: ["report.image_column"], kind: "string",
     help: "column of X with images: data URIs, paths or URLs (report)", value: "NAME" },
+  "text-column": { paths: ["report.text_column"], kind: "string", help: "column of X with text shown as cards (report)",
+    value: "NAME" },
   "label-column": { paths: ["report.label_column"], kind: "string", help: "column of X with labels (report)", value: "NAME" },
   "rff-check": { paths: ["report.rff_check"], kind: "bool",
     help: "estimate the random-feature error from two halves of the frequencies (=false saves ~1 s at M = 4000)" },

@@ -96,6 +96,7 @@ const reportColumnRoles = (cfg: SpecConfig): Record<string, string> => {
   const roles: Record<string, string> = {};
   if (cfg.report.label_column !== undefined) roles[cfg.report.label_column] = "--label-column (report.label_column)";
   if (cfg.report.image_column !== undefined) roles[cfg.report.image_column] = "--image-column (report.image_column)";
+  if (cfg.report.text_column !== undefined) roles[cfg.report.text_column] = "--text-column (report.text_column)";
   return roles;
 };
 

@@ -58,6 +58,8 @@ interface ReportInput {
   modes: ReportMode[];
   imageColumn?: string;
   labelColumn?: string;
+  /** text (captions, titles) drawn as cards in the gallery */
+  textColumn?: string;
   samplesShown: number;
 }
 
@@ -234,6 +236,11 @@ const labelSummary = (samples: ReportSample[], labelColumn: string): string => {
     rows.map((r) => `<b>${esc(r[0])}</b> ${r[1]} (${Math.round((100 * r[1]) / samples.length)}%)`).join(", ") + `</p>`;
 };
 
+/** Text cards: each sample's text, its rank and (with a label column) its label. */
+const textCards = (samples: ReportSample[], text: string, lab: string | undefined): string =>
+  `<div class="cards">` + samples.map((s) => `<div class="card"><span class="rank">#${s.rank}</span> ` +
+    `${esc(s.metadata[text] ?? "")}${lab ? ` <span class="lab">${esc(s.metadata[lab])}</span>` : ""}</div>`).join("") + `</div>`;
+
 const galleryOf = (samples: ReportSample[], img: string, lab: string | undefined): string =>
   `<div class="gallery">` + samples.map((s) =>
     `<figure><img src="${esc(s.metadata[img] ?? "")}" alt="${esc(s.id)}" loading="eager">` +
@@ -261,12 +268,14 @@ const modeSection = (m: ReportMode, input: ReportInput): string => {
   const img = input.imageColumn;
   const lab = input.labelColumn;
   const digest = input.digests.find((d) => d.mode === m.mode);
-  const gallery = img
-    ? galleryOf(shown, img, lab) + (more.length > 0
-      ? `<details class="more"><summary>${more.length} more (top ${m.samples.length})</summary>${galleryOf(more, img, lab)}</details>`
+  const txt = input.textColumn;
+  const draw = (ss: ReportSample[]): string => (img ? galleryOf(ss, img, lab) : "") + (txt ? textCards(ss, txt, lab) : "");
+  const gallery = img || txt
+    ? draw(shown) + (more.length > 0
+      ? `<details class="more"><summary>${more.length} more (top ${m.samples.length})</summary>${draw(more)}</details>`
       : "")
     : "";
-  const metaCols = Object.keys(m.samples[0]?.metadata ?? {}).filter((c) => c !== img);
+  const metaCols = Object.keys(m.samples[0]?.metadata ?? {}).filter((c) => c !== img && c !== txt);
   const table = `<table><thead><tr><th>rank</th><th>id</th><th>score</th>` +
     metaCols.map((c) => `<th>${esc(c)}</th>`).join("") + `</tr></thead><tbody>` +
     m.samples.map((s) => `<tr><td>${s.rank}</td><td>${esc(s.id)}</td><td>${fmt(s.score, 5)}</td>` +
@@ -280,7 +289,7 @@ const modeSection = (m: ReportMode, input: ReportInput): string => {
   return `<section class="mode" id="${anchor(m.mode)}"><h3>Mode ${esc(m.mode)} &mdash; eigenvalue ${fmt(m.eigenvalue, 5)}</h3>` +
     `<p>${side}: about ${digest ? digest.group_size_estimate : Math.round(Math.abs(m.eigenvalue) * input.n)} samples ` +
     `(|eigenvalue| &times; n).</p>` + tight + labels + gallery +
-    `<details${img ? "" : " open"}><summary>top ${m.samples.length} samples (table)</summary>${table}</details></section>`;
+    `<details${img || txt ? "" : " open"}><summary>top ${m.samples.length} samples (table)</summary>${table}</details></section>`;
 };
 
 /** "X clusters a group of about N samples that Y does not ..." for the strongest mode of each side. */
@@ -337,7 +346,7 @@ table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;paddin
 figure{margin:0;text-align:center;font-size:11px}figure img{width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc}
 .mode{border-left:4px solid #ccc;padding-left:12px;margin:18px 0}.labels,.tight,.note{font-size:13px}
 .headline{font-size:15px;background:#f3f6fa;padding:10px 12px;border-radius:4px}
-.advice li{margin:4px 0;font-size:13px}.row svg{flex:none}.advice li.warn{color:#8a4b00}.row{display:flex;gap:16px;align-items:center}
+.advice li{margin:4px 0;font-size:13px}.row svg{flex:none}.cards{display:flex;flex-direction:column;gap:4px;font-size:13px}.card{border:1px solid #ddd;padding:4px 8px;border-radius:3px}.card .rank{color:#888}.card .lab{background:#eef;padding:0 4px;border-radius:2px;font-size:11px}.advice li.warn{color:#8a4b00}.row{display:flex;gap:16px;align-items:center}
 .key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 svg a:hover rect{opacity:.8}.maps{display:flex;gap:8px;flex-wrap:wrap}.key a{color:inherit;text-decoration:none}
 </style></head><body>

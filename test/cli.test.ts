@@ -145,7 +145,7 @@ describe("spec-beam command line", function () {
       "--id-column", "id", "--sigma-x", "1", "--sigma-y", "1", "--rff", "40", "--modes", "2", "--top", "20",
       "--out", out, ...extra]);
 
-    for (const flag of ["--label-column", "--image-column"]) {
+    for (const flag of ["--label-column", "--image-column", "--text-column"]) {
       it(`${flag} naming no column of X: exit 2, one line naming the flag, the file and its columns; nothing published`, () => {
         const out = path.join(dir, `bad${flag}`);
         const r = run([flag, "lable"], out);

@@ -59,6 +59,17 @@ describe("report.html", function () {
     assert.equal((html.match(/<rect class="bar" /g) ?? []).length, 4, "one bar per eigenvalue");
   });
 
+  it("a text column becomes cards in each mode's gallery, escaped, the rest behind a click", () => {
+    const input = sampleInput();
+    for (const m of input.modes) m.samples.forEach((x, i) => { x.metadata.caption = `a <b>cat</b> number ${i}`; });
+    const html = renderReport({ ...input, imageColumn: undefined, textColumn: "caption", samplesShown: 2 });
+    assert.equal((html.match(/<div class="card">/g) ?? []).length, 4 * 3);
+    assert.ok(html.includes("a &lt;b&gt;cat&lt;/b&gt; number 0"));
+    assert.equal((html.match(/<summary>1 more \(top 3\)<\/summary>/g) ?? []).length, 4);
+    // the caption is in the cards, not repeated as a table column
+    assert.ok(!html.includes("<th>caption</th>"));
+  });
+
   it("renders in headless Chromium with every image decoded", () => {
     const file = path.join(dir, "report.html");
     fs.writeFileSync(file, renderReport(sampleInput()));
