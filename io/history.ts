@@ -6,7 +6,6 @@
 // overwritten.
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { HistoryError } from "./errors";
 import { openBytes } from "./bytes";
@@ -15,6 +14,8 @@ import { encodeParquet, ColumnType } from "./parquet-write";
 import { gcsReadGen, gcsWriteIf, isGcsPath } from "./gcs";
 import type { Scalar } from "./parquet-flat";
 import { faultPoint } from "./fault";
+import { acquireLock, LockBusyError } from "./run-lock";
+import { newOwnerTag, pidAlive } from "./run-owner";
 
 /** The history's columns, in order, with their Parquet types (nullable: a run without CKA, say). */
 const HISTORY_COLUMNS: [string, ColumnType][] = [
@@ -64,43 +65,20 @@ const readHistory = (p: string): HistoryRow[] => {
   return fs.existsSync(p) ? rowsOf(p, openBytes(p)) : [];
 };
 
-const lockPath = (p: string): string => path.join(path.dirname(p), `.${path.basename(p)}.lock`);
-
-/** Takes the local lock, waiting up to `waitMs` for a live holder; a holder whose process is gone is replaced. */
+/**
+ * The run lock of io/run-lock.ts on the history file (".NAME.lock": created whole, its owner's liveness checked by
+ * pid and process start, a dead owner's lock taken over), waited for up to `waitMs` while another run appends.
+ */
 const takeLock = (p: string, waitMs: number): (() => void) => {
-  const lock = lockPath(p);
-  const me = JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() });
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      fs.writeFileSync(lock, me, { flag: "wx" });
-      return () => fs.rmSync(lock, { force: true });
+      return acquireLock(p, false, newOwnerTag(), "history").release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    let holder: { pid?: number; host?: string } = {};
-    try {
-      holder = JSON.parse(fs.readFileSync(lock, "utf8")) as { pid?: number; host?: string };
-    } catch {
-      // half-written by a holder that is writing it right now, or gone: look again
-    }
-    if (holder.host === os.hostname() && typeof holder.pid === "number" && !alive(holder.pid)) {
-      fs.rmSync(lock, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new HistoryError(`${p}: the history is locked by ${lock} (pid ${holder.pid ?? "?"} on ${holder.host ?? "?"})`);
+      if (!(e instanceof LockBusyError)) throw e;
+      if (Date.now() > deadline) throw new HistoryError(`${p}: still locked after ${waitMs / 1000} s: ${e.message}`);
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  }
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 };
 
@@ -110,7 +88,7 @@ const removeDeadTemporaries = (p: string): void => {
   const re = new RegExp(`^\\.${path.basename(p).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
   for (const f of fs.readdirSync(dir)) {
     const m = re.exec(f);
-    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+    if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
   }
 };
 

@@ -37,11 +37,14 @@ const parseLock = (text: string): LockInfo | undefined => {
   }
 };
 
+/** The lock is held by a live run (or one whose liveness cannot be checked): a caller may wait and try again. */
+class LockBusyError extends OutError {}
+
 const busy = (out: string, lockPath: string, held: LockInfo | undefined): OutError => {
   if (!held) return new OutError(out, `locked by ${lockPath}, which is not a spec-beam lock; remove it if no run is writing here`);
   const o = parseOwnerTag(held.owner);
   const state = o ? ownerState(o) : "other-host";
-  return new OutError(out, `another run is writing it: ${describe(held)}` + (state === "other-host"
+  return new LockBusyError(out, `another run is writing it: ${describe(held)}` + (state === "other-host"
     ? `; if that run is dead, delete ${lockPath}` : ""));
 };
 
@@ -154,4 +157,4 @@ const acquireGcs = (out: string, owner: OwnerTag, command: string): RunLock => {
 const acquireLock = (out: string, gcs: boolean, owner: OwnerTag, command: string): RunLock =>
   (gcs ? acquireGcs(out, owner, command) : acquireLocal(out, owner, command));
 
-export { acquireLock, RunLock, LockInfo };
+export { acquireLock, LockBusyError, RunLock, LockInfo };

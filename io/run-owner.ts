@@ -55,20 +55,25 @@ const parseOwnerTag = (tag: string): OwnerTag | undefined => {
   return m ? { pid: Number(m[1]), host: m[2], start: m[3], tag: tag } : undefined;
 };
 
+/** Whether a process with this pid exists on this host (EPERM: it does, under another user). */
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+};
+
 type OwnerState = "alive" | "dead" | "other-host";
 
 const ownerState = (o: OwnerTag): OwnerState => {
   if (o.host !== hostTag(os.hostname())) return "other-host";
-  try {
-    process.kill(o.pid, 0);
-  } catch (e) {
-    // EPERM: the pid exists but belongs to another user
-    if ((e as NodeJS.ErrnoException).code === "ESRCH") return "dead";
-  }
+  if (!pidAlive(o.pid)) return "dead";
   const f = procStat(o.pid);
   if (!f) return o.start === "0" ? "alive" : "dead";
   if (f[0] === "Z" || f[0] === "X") return "dead";
   return o.start === "0" || Number(f[19]).toString(36) === o.start ? "alive" : "dead";
 };
 
-export { OwnerTag, OwnerState, newOwnerTag, parseOwnerTag, ownerState, hostTag };
+export { OwnerTag, OwnerState, newOwnerTag, parseOwnerTag, ownerState, hostTag, pidAlive };
