@@ -15,7 +15,7 @@ import { metaColumnType } from "../run-dir/score-part";
 import { renderReport } from "../report/html";
 import { runnerDescription } from "../beam-runtime/runners";
 import { packageVersion } from "./versions";
-import { modeDigests } from "../report/mode-digest";
+import { modeDigests, ModeDigest } from "../report/mode-digest";
 import { adviceFor } from "../report/advice";
 import { runTightness, RunTightness } from "./tightness-run";
 import type { SideModel } from "../method/model";
@@ -32,6 +32,10 @@ interface WorkerOutputs {
   scoreTiming: ScoreTiming;
   /** the report map's sample (absent for the exact method and for runs too narrow for a map) */
   map?: MapPoint[];
+  /** derived once for summary.json, the report and map.parquet */
+  digests: ModeDigest[];
+  /** the strongest mode of each row of `map` ([] without a map) */
+  strongest: { mode: string | null; score: number }[];
 }
 
 const readWorkerOutputs = (cfg: SpecConfig, plan: RunPlan, tmpDir: string): WorkerOutputs => {
@@ -51,7 +55,9 @@ const readWorkerOutputs = (cfg: SpecConfig, plan: RunPlan, tmpDir: string): Work
   const tops = readTops(tmpDir, sol.modes);
   const map = readMapSample(tmpDir);
   removeIntermediates(tmpDir);
-  return { sol: sol, tops: tops, partFiles: partFiles, scoreTiming: scoreTiming, map: map };
+  return { sol: sol, tops: tops, partFiles: partFiles, scoreTiming: scoreTiming, map: map,
+    digests: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, sol.modes, tops)),
+    strongest: map ? strongestModes(map, sol.modes, sol.n) : [] };
 };
 
 /** eigenvalues.parquet (rank +1..+k, -1..-k) and top_samples.parquet (each mode's best rows with their metadata). */
@@ -75,7 +81,7 @@ const writeTables = (cfg: SpecConfig, out: WorkerOutputs, tmpDir: string): void 
     ...metaCols.map((c) => ({ name: c, type: metaColumnType(rows.map((r) => r.c.metadata[c])),
       values: rows.map((r) => r.c.metadata[c]) })),
   ]);
-  if (out.map) writeMapTable(cfg, out.map, strongestModes(out.map, sol.modes, sol.n), tmpDir);
+  if (out.map) writeMapTable(cfg, out.map, out.strongest, tmpDir);
 };
 
 /**
@@ -165,7 +171,7 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
     spec_diff: sol.spec_diff,
     // one similarity number for the pair (1 = the same geometry), from the same Gram matrix: method/cka.ts
     cka: sol.cka ?? null,
-    modes_digest: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
+    modes_digest: out.digests,
     // mean pairwise exact-kernel similarity of each mode's top samples under X and Y, and of random samples
     tightness: tightness ?? null,
     // the map axes' variances (kernel-PCA eigenvalues of the centred C_XX and C_YY), null without a map
@@ -192,10 +198,10 @@ const buildSummary = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, o
 };
 
 /** Each mode's top samples' labels (report.label_column), absent without a label column. */
-const topLabels = (cfg: SpecConfig, out: WorkerOutputs): Record<string, unknown[]> | undefined => {
+const topLabels = (cfg: SpecConfig, modes: string[], tops: Record<string, Candidate[]>): Record<string, unknown[]> | undefined => {
   const lab = cfg.report.label_column;
   if (lab === undefined) return undefined;
-  return Object.fromEntries(out.sol.modes.map((mm) => [mm, out.tops[mm].map((c) => c.metadata[lab])]));
+  return Object.fromEntries(modes.map((mm) => [mm, tops[mm].map((c) => c.metadata[lab])]));
 };
 
 /** What the report and the end-of-run block call X and Y: the vector column, else the input's file name. */
@@ -237,16 +243,15 @@ const buildReport = (cfg: SpecConfig, plan: RunPlan, resolved: ResolvedModel, ou
     traceGamma: d.trace_gamma, traceExpected: d.trace_expected, positive: sol.positive, negative: sol.negative,
     positiveError: d.rff_halves?.positive_error, negativeError: d.rff_halves?.negative_error, warnings: resolved.warnings,
   });
-  const strongest = out.map ? strongestModes(out.map, sol.modes, sol.n) : [];
   const html = renderReport({
     title: cfg.name,
     xName: xName,
     yName: yName,
     n: sol.n,
-    digests: modeDigests(sol.modes, sol.eigenvalues, sol.n, topLabels(cfg, out)),
+    digests: out.digests,
     map: out.map && sol.map_axes ? {
       rows: out.map.map((p, i) => ({ x: [p.c[0], p.c[1]] as [number, number], y: [p.c[2], p.c[3]] as [number, number],
-        mode: strongest[i].mode })),
+        mode: out.strongest[i].mode })),
       xVariance: sol.map_axes.x_variance, yVariance: sol.map_axes.y_variance } : undefined,
     tightness: tightness?.modes,
     tightnessRandom: tightness?.random,

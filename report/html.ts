@@ -160,10 +160,12 @@ const scatterSvg = (rows: MapRow[], side: "x" | "y", name: string, variance: num
   const pad = 34;
   const xs = rows.map((r) => r[side][0]);
   const ys = rows.map((r) => r[side][1]);
-  const lo = (v: number[]): number => Math.min(...v);
-  const hi = (v: number[]): number => Math.max(...v);
-  const sx = (v: number): number => pad + ((v - lo(xs)) / Math.max(1e-300, hi(xs) - lo(xs))) * (W - 2 * pad);
-  const sy = (v: number): number => H - pad - ((v - lo(ys)) / Math.max(1e-300, hi(ys) - lo(ys))) * (H - 2 * pad);
+  const x0 = Math.min(...xs);
+  const xw = Math.max(1e-300, Math.max(...xs) - x0);
+  const y0 = Math.min(...ys);
+  const yw = Math.max(1e-300, Math.max(...ys) - y0);
+  const sx = (v: number): number => pad + ((v - x0) / xw) * (W - 2 * pad);
+  const sy = (v: number): number => H - pad - ((v - y0) / yw) * (H - 2 * pad);
   // rows in no mode first, so the groups are drawn on top
   const order = rows.map((_, i) => i).sort((a, b) => Number(rows[a].mode !== null) - Number(rows[b].mode !== null));
   const dots = order.map((i) => {
@@ -201,14 +203,19 @@ geometry, so a mode's group may also look tight on a side where other directions
 <p class="key">${legend}</p>`;
 };
 
-/** Horizontal bars of the label counts among a mode's top samples (at most 8 labels, the rest summed). */
-const labelChart = (samples: ReportSample[], labelColumn: string): string => {
+/** Each label among the samples with its count, most frequent first (ties: first seen first). */
+const labelCounts = (samples: ReportSample[], labelColumn: string): [string, number][] => {
   const counts = new Map<string, number>();
   for (const s of samples) {
     const key = String(s.metadata[labelColumn]);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const sorted = Array.from(counts.entries()).sort((a, b) => b[1] - a[1]);
+  return Array.from(counts.entries()).sort((a, b) => b[1] - a[1]);
+};
+
+/** Horizontal bars of the label counts among a mode's top samples (at most 8 labels, the rest summed). */
+const labelChart = (samples: ReportSample[], labelColumn: string): string => {
+  const sorted = labelCounts(samples, labelColumn);
   const rows = sorted.slice(0, 8);
   const rest = sorted.slice(8).reduce((t, r) => t + r[1], 0);
   if (rest > 0) rows.push([`(${sorted.length - 8} others)`, rest]);
@@ -226,12 +233,7 @@ const labelChart = (samples: ReportSample[], labelColumn: string): string => {
 };
 
 const labelSummary = (samples: ReportSample[], labelColumn: string): string => {
-  const counts = new Map<string, number>();
-  for (const s of samples) {
-    const key = String(s.metadata[labelColumn]);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const rows = Array.from(counts.entries()).sort((a, b) => b[1] - a[1]);
+  const rows = labelCounts(samples, labelColumn);
   return `<p class="labels">${esc(labelColumn)} among the top ${samples.length}: ` +
     rows.map((r) => `<b>${esc(r[0])}</b> ${r[1]} (${Math.round((100 * r[1]) / samples.length)}%)`).join(", ") + `</p>`;
 };
@@ -388,4 +390,4 @@ addEventListener("load", function () {
 `;
 };
 
-export { renderReport, ReportInput, ReportMode, ReportSample, Tightness, MapRow };
+export { renderReport, esc, ReportInput, ReportMode, ReportSample, Tightness, MapRow };

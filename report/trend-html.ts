@@ -1,5 +1,6 @@
 // The history's trend report: SPEC-diff (and kernel CKA) of each compared pair over time, one line per pair, and
 // every recorded run in a table linking to its report. Self-contained (inline SVG), like report.html.
+import { esc } from "./html";
 
 interface TrendRun {
   when: string;
@@ -11,8 +12,6 @@ interface TrendRun {
   n: number;
 }
 
-const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
 const COLOURS = ["#2f6db5", "#d9822b", "#2ca02c", "#9467bd", "#d62728", "#17becf", "#8c564b", "#bcbd22"];
 
