@@ -49,10 +49,10 @@ const runCompare = async (given: SpecConfig, opts: { progress?: boolean } = {}):
     throw new ConfigError((e as Error).message);
   }
   // a --history that is not one is refused now, not after the run has published
-  if (cfg.history !== undefined) readHistory(cfg.history);
+  const recorded = cfg.history !== undefined ? readHistory(cfg.history) : [];
   const fingerprint = cfg.history !== undefined ? inputsFingerprint(runSources(cfg), runFiles(cfg)) : undefined;
   if (fingerprint && cfg.skip_unchanged) {
-    const last = unchangedSince(cfg, fingerprint);
+    const last = unchangedSince(cfg, recorded, fingerprint);
     if (last) {
       log(`[skip] inputs unchanged since the run of ${String(last.when)} (${String(last.out)}): nothing to do`);
       return { outDir: String(last.out), summary: { skipped: true, last: last }, skipped: true };

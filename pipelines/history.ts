@@ -31,10 +31,10 @@ const historyRow = (cfg: SpecConfig, summary: Record<string, unknown>, outDir: s
   };
 };
 
-/** The last recorded run of this config if its inputs had this fingerprint (then there is nothing new to do). */
-const unchangedSince = (cfg: SpecConfig, fp: Fingerprint): HistoryRow | undefined => {
+/** The last run of this config in `rows` if its inputs had this fingerprint (then there is nothing new to do). */
+const unchangedSince = (cfg: SpecConfig, rows: HistoryRow[], fp: Fingerprint): HistoryRow | undefined => {
   const hash = configHash(cfg);
-  const mine = readHistory(cfg.history as string).filter((r) => r.config_hash === hash);
+  const mine = rows.filter((r) => r.config_hash === hash);
   const last = mine[mine.length - 1];
   return last && last.inputs_fingerprint === fp.hash ? last : undefined;
 };

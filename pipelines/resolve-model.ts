@@ -73,6 +73,23 @@ const checkBandwidth = (side: "x" | "y", src: string, sigma: number, median: num
   return undefined;
 };
 
+/**
+ * The median heuristic on one side's sample; its refusals (all sampled rows equal) are the user's data, not a bug:
+ * a PlanError naming the side and its input (exit 2).
+ */
+const sideHeuristic = (cfg: SpecConfig, side: "x" | "y", v: Float64Array, rows: number, d: number): number => {
+  try {
+    return gramSigma(cfg.compute.backend, v, rows, d, cfg.kernel.auto_sigma_rows, cfg.seed);
+  } catch (e) {
+    const src = side === "x" ? cfg.x.path : cfg.y?.path ?? cfg.x.path;
+    throw new PlanError(`${side}: ${src}: --sigma-${side} auto: ${(e as Error).message.replace(/^autoSigma: /, "")}`);
+  }
+};
+
+/** The spectrum check (method/sigma-check.ts) around the median heuristic on one side's sample. */
+const sideCheck = (cfg: SpecConfig, side: "x" | "y", v: Float64Array, rows: number, d: number): SigmaCheck =>
+  checkSigma(getBackend(cfg.compute.backend), v, rows, d, sideHeuristic(cfg, side, v, rows, d) / SIGMA_SCALE);
+
 /** The model every worker rebuilds its features from, and how its bandwidths were chosen. */
 interface ResolvedModel {
   model: SpecModel;
@@ -92,14 +109,7 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
   const centred = k.type === "gaussian" && cfg.compute.projection === "float32";
   const sample = k.type === "gaussian" ? sigmaSample(plan, k.auto_sigma_rows) : undefined;
   // the median heuristic's own refusals (all sampled rows equal) are the user's data, not a bug: exit 2
-  const auto = (side: "x" | "y", v: Float64Array, rows: number, d: number): number => {
-    try {
-      return gramSigma(cfg.compute.backend, v, rows, d, k.auto_sigma_rows, cfg.seed);
-    } catch (e) {
-      const src = side === "x" ? cfg.x.path : cfg.y?.path ?? cfg.x.path;
-      throw new PlanError(`${side}: ${src}: --sigma-${side} auto: ${(e as Error).message.replace(/^autoSigma: /, "")}`);
-    }
-  };
+
   const checks: Record<string, SigmaCheck> = {};
   if (sample !== undefined && (sx === "auto" || sy === "auto" || sx === "checked" || sy === "checked")) {
     const pick = (side: "x" | "y", given: number | "auto" | "checked"): number => {
@@ -107,9 +117,8 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
       const v = side === "x" ? sample.x : sample.y;
       const rows = side === "x" ? sample.xRows : sample.yRows;
       const d = side === "x" ? plan.x.dim : plan.y.dim;
-      const heuristic = auto(side, v, rows, d);
-      if (given === "auto") return heuristic;
-      checks[side] = checkSigma(getBackend(cfg.compute.backend), v, rows, d, heuristic / SIGMA_SCALE);
+      if (given === "auto") return sideHeuristic(cfg, side, v, rows, d);
+      checks[side] = sideCheck(cfg, side, v, rows, d);
       return checks[side].chosen.sigma;
     };
     sx = pick("x", sx);
@@ -125,7 +134,7 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
       if (given === "auto" || given === "checked") continue;
       let median = 0;
       try {
-        median = auto(side, side === "x" ? sample.x : sample.y, side === "x" ? sample.xRows : sample.yRows,
+        median = sideHeuristic(cfg, side, side === "x" ? sample.x : sample.y, side === "x" ? sample.xRows : sample.yRows,
           side === "x" ? plan.x.dim : plan.y.dim) / SIGMA_SCALE;
       } catch {
         median = 0; // duplicate rows: nothing to measure the given sigma against
@@ -157,4 +166,4 @@ const resolveModel = (cfg: SpecConfig, plan: RunPlan): ResolvedModel => {
   };
 };
 
-export { resolveModel, ResolvedModel, gramSigma, sigmaSample, SIGMA_SCALE };
+export { resolveModel, ResolvedModel, gramSigma, sigmaSample, sideCheck };

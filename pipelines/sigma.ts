@@ -3,9 +3,8 @@
 // (method/sigma-check.ts, what `sigma: checked` uses), explained in two lines per embedding.
 import { resolveConfig } from "../configs/load";
 import { planRun } from "./plan";
-import { sigmaSample, gramSigma, SIGMA_SCALE } from "./resolve-model";
-import { checkSigma, SigmaCheck } from "../method/sigma-check";
-import { getBackend } from "../linalg/index";
+import { sigmaSample, sideCheck } from "./resolve-model";
+import type { SigmaCheck } from "../method/sigma-check";
 
 interface SigmaReport {
   side: "x" | "y";
@@ -22,15 +21,13 @@ const runSigma = (flags: Record<string, unknown>): { text: string; json: SigmaRe
     ...rest, "out": "(sigma: no output)" } });
   const plan = planRun(cfg);
   const sample = sigmaSample(plan, cfg.kernel.auto_sigma_rows);
-  const backend = getBackend(cfg.compute.backend);
   const sides: ("x" | "y")[] = hasY ? ["x", "y"] : ["x"];
   const reports = sides.map((side): SigmaReport => {
     const v = side === "x" ? sample.x : sample.y;
     const rows = side === "x" ? sample.xRows : sample.yRows;
     const d = side === "x" ? plan.x.dim : plan.y.dim;
-    const median = gramSigma(cfg.compute.backend, v, rows, d, cfg.kernel.auto_sigma_rows, cfg.seed) / SIGMA_SCALE;
     return { side: side, source: side === "x" ? cfg.x.path : cfg.y?.path ?? cfg.x.path,
-      check: checkSigma(backend, v, rows, d, median) };
+      check: sideCheck(cfg, side, v, rows, d) };
   });
   const lines = reports.flatMap((r) => [
     `${r.side} (${r.source}${r.side === "y" && !cfg.y?.path ? `, column ${cfg.y?.column}` : ""}):`,

@@ -243,6 +243,13 @@ describe("spec-beam command line", function () {
     assert.equal(s.kernel.sigma_y, reports[1].check.chosen.sigma);
     assert.match(s.kernel.sigma_source, /^checked: /);
     assert.equal(cli(["sigma", "--x", x, "--rff", "10"]).code, 2);
+    // rows that are all equal have no scale to suggest from: exit 2, one line naming the file
+    const same = path.join(dir, "same.npy");
+    writeNpy(same, new Float32Array(60).fill(1), 20, 3);
+    const bad = cli(["sigma", "--x", same]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.match(bad.stderr, /^spec-beam: error: x: .*same\.npy: --sigma-x auto: the median pairwise distance of 20 sampled rows is 0/);
   });
 
   describe("runner options are checked before planning", () => {
