@@ -319,4 +319,4 @@ const alignAndPublish = async (cfg: SpecConfig, session: RunSession, log: (s: st
   }
 };
 
-export { runAlign, AlignResult, holdoutDiff };
+export { runAlign, AlignResult, holdoutDiff, knnOverlap };

@@ -7,7 +7,7 @@ import * as path from "path";
 import { writeNpy } from "../io/npy-write";
 import { inspectSource, readRows } from "../io/source";
 import { resolveConfig } from "../configs/load";
-import { runAlign } from "../pipelines/align";
+import { knnOverlap, runAlign } from "../pipelines/align";
 import { main } from "../pipelines/cli";
 import { makeTempDir, removeDir } from "./io-helpers";
 import { noise } from "./pipeline-fixtures";
@@ -15,58 +15,6 @@ import { Prng } from "../method/prng";
 import { getBackend } from "../linalg/index";
 
 const D = 6;
-
-/** Mean share of each row's k nearest rows (cosine) that are the same in A and B (b x d each). */
-const knnShare = (backend: ReturnType<typeof getBackend>, A: Float64Array, B: Float64Array, b: number, d: number,
-                  k: number): number => {
-  const sets = (M: Float64Array): Set<number>[] => {
-    const v = new Float64Array(M.length);
-    for (let i = 0; i < b; i++) {
-      const norm = Math.hypot(...M.subarray(i * d, (i + 1) * d));
-      for (let j = 0; j < d; j++) v[i * d + j] = M[i * d + j] / norm;
-    }
-    const S = backend.gemm(v, v, b, d, b, false, true);
-    const out: Set<number>[] = [];
-    for (let i = 0; i < b; i++) out.push(new Set(topOf(S.subarray(i * b, (i + 1) * b), i, k)));
-    return out;
-  };
-  const a = sets(A);
-  const c = sets(B);
-  let shared = 0;
-  for (let i = 0; i < b; i++) for (const j of c[i]) if (a[i].has(j)) shared++;
-  return shared / (b * k);
-};
-
-const topOf = (row: Float64Array, self: number, k: number): number[] => {
-  const idx: number[] = [];
-  for (let j = 0; j < row.length; j++) if (j !== self) idx.push(j);
-  idx.sort((p, q) => row[q] - row[p] || p - q);
-  return idx.slice(0, k);
-};
-
-/** Clustered rows (8 clusters in D dims) and the same rows times A = diag(3, 3, 0.3, 0.3, 1, 1) rotated. */
-const distorted = (n: number): { x: Float32Array; y: Float32Array } => {
-  const r = noise(11);
-  const centres = Array.from({ length: 8 }, () => Array.from({ length: D }, () => 2 * r()));
-  const x = new Float32Array(n * D);
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) x[i * D + j] = centres[i % 8][j] + 0.15 * r();
-  const scale = [3, 3, 0.3, 0.3, 1, 1];
-  const c = Math.cos(0.7);
-  const s = Math.sin(0.7);
-  const y = new Float32Array(n * D);
-  for (let i = 0; i < n; i++) {
-    const v: number[] = [];
-    for (let j = 0; j < D; j++) v.push(x[i * D + j] * scale[j]);
-    // a rotation in the (0, 2) and (1, 3) planes mixes stretched and squashed directions
-    y[i * D + 0] = c * v[0] - s * v[2];
-    y[i * D + 2] = s * v[0] + c * v[2];
-    y[i * D + 1] = c * v[1] - s * v[3];
-    y[i * D + 3] = s * v[1] + c * v[3];
-    y[i * D + 4] = v[4];
-    y[i * D + 5] = v[5];
-  }
-  return { x: x, y: y };
-};
 
 describe("spec-beam align (linear map, cosine kernel)", function () {
   this.timeout(120000);
@@ -167,7 +115,7 @@ describe("spec-beam align (linear map, cosine kernel)", function () {
     const b = rows.length;
     const Ys = new Float64Array(b * d);
     rows.forEach((r, i) => Ys.set(Y.subarray(r * d, (r + 1) * d), i * d));
-    const overlap = knnShare(backend, Ys, backend.gemm(Ys, W, b, d, d), b, d, 10);
+    const overlap = knnOverlap(backend, Ys, backend.gemm(Ys, W, b, d, d), b, d, 10);
     assert.ok(overlap >= 0.6, `10-NN overlap outside the planted groups ${overlap}`);
     const k = res.summary.knn_overlap_at_10 as number;
     assert.ok(k > 0.5 && k <= 1, `summary knn_overlap_at_10 ${k}`);
