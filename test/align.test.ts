@@ -16,6 +16,30 @@ import { getBackend } from "../linalg/index";
 
 const D = 6;
 
+/** Clustered rows (8 clusters in D dims) and the same rows times A = diag(3, 3, 0.3, 0.3, 1, 1) rotated. */
+const distorted = (n: number): { x: Float32Array; y: Float32Array } => {
+  const r = noise(11);
+  const centres = Array.from({ length: 8 }, () => Array.from({ length: D }, () => 2 * r()));
+  const x = new Float32Array(n * D);
+  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) x[i * D + j] = centres[i % 8][j] + 0.15 * r();
+  const scale = [3, 3, 0.3, 0.3, 1, 1];
+  const c = Math.cos(0.7);
+  const s = Math.sin(0.7);
+  const y = new Float32Array(n * D);
+  for (let i = 0; i < n; i++) {
+    const v: number[] = [];
+    for (let j = 0; j < D; j++) v.push(x[i * D + j] * scale[j]);
+    // a rotation in the (0, 2) and (1, 3) planes mixes stretched and squashed directions
+    y[i * D + 0] = c * v[0] - s * v[2];
+    y[i * D + 2] = s * v[0] + c * v[2];
+    y[i * D + 1] = c * v[1] - s * v[3];
+    y[i * D + 3] = s * v[1] + c * v[3];
+    y[i * D + 4] = v[4];
+    y[i * D + 5] = v[5];
+  }
+  return { x: x, y: y };
+};
+
 describe("spec-beam align (linear map, cosine kernel)", function () {
   this.timeout(120000);
   let dir = "";
