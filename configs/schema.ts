@@ -71,8 +71,8 @@ const compute = z.strictObject({
   /**
    * SYRK input precision; block sums are added into a float64 accumulator and the eigenproblem is float64 either
    * way. float32 (default) runs ssyrk at ~2x the dsyrk rate; measured against float64 on the bench data (n =
-   * 20,000) at M = 2,000 / 4,000 / 12,000: reported eigenvalues within 8.3e-9 / 5.5e-9 / 2.8e-9 relative, score
-   * vectors within 1.3e-7 rad. float64 for bit-level comparisons with float64 references.
+   * 20,000) at M = 2,000 / 4,000 / 12,000: reported eigenvalues within 9.8e-9 / 5.3e-9 / 3.8e-9 relative, score
+   * vectors within 6.1e-6 / 3.6e-6 / 3.2e-6 rad (moved by the float32 regulariser, method/solver.ts). float64 for bit-level comparisons with float64 references.
    */
   precision: z.enum(["float64", "float32"]).default("float32"),
   /**
